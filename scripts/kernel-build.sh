@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Build the guest kernel: Debian's linux-source-6.12, our patch series, our
+# config, out of tree under build/kernel/.
+#
+#   build/kernel/pristine/   the unpacked tarball (once per Debian version)
+#   build/kernel/src/        hard-linked copy of pristine + kernel/patches
+#   build/kernel/obj/        the out-of-tree object directory
+#   build/kernel/bzImage     the result
+#
+# Nothing is rebuilt when the Debian version, the series and the config
+# fragment are unchanged: a stamp of all three sits next to the bzImage.
+#
+# Usage: scripts/kernel-build.sh [--unpatched]
+#   --unpatched   build the same config without the series, into
+#                 build/kernel-vanilla/ (for the overhead benchmark)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$top/scripts/lib.sh"
+
+variant=kernel
+series="$top/kernel/patches/series"
+if [ "${1:-}" = --unpatched ]; then
+	variant=kernel-vanilla
+	series=/dev/null
+fi
+
+tarball=/usr/src/linux-source-6.12.tar.xz
+[ -r "$tarball" ] || die "$tarball is missing: run scripts/deps.sh (package linux-source-6.12)"
+debver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+out="$top/build/$variant"
+pristine="$top/build/kernel/pristine"
+src="$out/src"
+obj="$out/obj"
+mkdir -p "$out"
+
+# The stamp names everything the bzImage depends on.
+patch_list() { [ -f "$series" ] && sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$series" || true; }
+stamp=$( {
+	echo "debian $debver"
+	for p in $(patch_list); do sha256sum "$top/kernel/patches/$p"; done
+	sha256sum "$top/kernel/config/kml.config" "$top/scripts/kernel-build.sh" "$top/scripts/kernel-config.sh"
+} | sha256sum | cut -d' ' -f1)
+if [ -f "$out/bzImage" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
+	step "kernel: up to date ($(basename "$out")/bzImage, linux-source $debver, $(patch_list | wc -l) patches)"
+	exit 0
+fi
+
+# 1. Pristine tree, unpacked once per Debian version.
+if [ "$(cat "$pristine.version" 2>/dev/null)" != "$debver" ]; then
+	step "kernel: unpacking linux-source $debver"
+	rm -rf "$pristine" "$pristine.version"
+	mkdir -p "$pristine"
+	tar -xf "$tarball" -C "$pristine" --strip-components=1
+	echo "$debver" > "$pristine.version"
+fi
+
+# 2. Patched tree: hard links to pristine files, so unchanged files keep
+# their timestamps and make recompiles only what the series touches.
+src_stamp=$( { echo "$debver"; for p in $(patch_list); do sha256sum "$top/kernel/patches/$p"; done; } | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$src_stamp" ]; then
+	rm -rf "$src" "$out/src.stamp"
+	cp -al "$pristine" "$src"
+	n=0
+	for p in $(patch_list); do
+		n=$((n + 1))
+		f="$top/kernel/patches/$p"
+		[ -f "$f" ] || die "kernel/patches/series names $p, which does not exist"
+		# Patched files are written anew, which breaks their hard link
+		# and so never modifies the pristine tree.
+		if ! log=$(cd "$src" && patch -p1 -N -f --no-backup-if-mismatch < "$f" 2>&1); then
+			echo "$log" | sed 's/^/    /' >&2
+			file=$(echo "$log" | awk '/^patching file/ {f=$3} /FAILED|malformed|Reversed|can.t find file/ {print f; exit}')
+			hunk=$(echo "$log" | grep -m1 -E 'Hunk #[0-9]+ FAILED' || echo "$log" | grep -m1 -E 'malformed|Reversed|can.t find' || true)
+			die "patch $p does not apply to linux-source $debver: file ${file:-?}: ${hunk:-see above}"
+		fi
+	done
+	echo "$src_stamp" > "$out/src.stamp"
+	step "kernel: applied $n patches to linux-source $debver"
+fi
+
+# 3. Config and build.
+"$top/scripts/kernel-config.sh" "$src" "$obj"
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+ccache -M 8G >/dev/null 2>&1 || true
+jobs=$(nproc)
+step "kernel: building bzImage with $jobs jobs (log: build/$variant/build.log)"
+set +e
+make -C "$src" O="$obj" CC="ccache gcc" KBUILD_BUILD_TIMESTAMP="kml" \
+	KBUILD_BUILD_USER=kml KBUILD_BUILD_HOST=kml -j"$jobs" bzImage 2>&1 |
+	python3 "$top/scripts/make-progress.py" "$out/build.log" "$obj/.kml-object-count"
+rc=${PIPESTATUS[0]}
+set -e
+[ "$rc" = 0 ] || die "kernel build failed (exit $rc); the full log is build/$variant/build.log"
+cp "$obj/arch/x86/boot/bzImage" "$out/bzImage"
+echo "$stamp" > "$out/stamp"
+step "kernel: built $(basename "$out")/bzImage ($(du -k "$out/bzImage" | cut -f1) KiB)"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Make OBJ/.config from allnoconfig plus kernel/config/kml.config, then
+# check that every option the fragment asks for ended up in the .config
+# (Kconfig silently drops options whose dependencies are not met).
+#
+# Usage: scripts/kernel-config.sh SRC OBJ
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib.sh"
+src=$1 obj=$2
+frag="$top/kernel/config/kml.config"
+mkdir -p "$obj"
+
+make -s -C "$src" O="$obj" KCONFIG_ALLCONFIG="$frag" allnoconfig >/dev/null
+make -s -C "$src" O="$obj" olddefconfig >/dev/null
+
+missing=0
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=*) want=$line ;;
+	"# CONFIG_"*" is not set") want=$line ;;
+	*) continue ;;
+	esac
+	if ! grep -qxF -- "$want" "$obj/.config"; then
+		name=${want#\# }; name=${name%%[= ]*}
+		got=$(grep -E "^(# )?$name[= ]" "$obj/.config" || echo "absent")
+		echo "kernel config: asked for '$want', got '$got'" >&2
+		missing=$((missing + 1))
+	fi
+done < "$frag"
+[ "$missing" = 0 ] || die "$missing option(s) of kernel/config/kml.config did not survive olddefconfig (see above)"

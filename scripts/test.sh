@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The whole test suite: host tests (KTAL), the harness's own tests, then the
+# guest tests in the VM on 2 CPUs and on 1 CPU.
+#
+# Every suite prints one line a case, "PASS suite/name" or "FAIL suite/name:
+# why"; this script keeps them in build/test-results.txt and ends with
+# "N passed, N failed".  A suite that exits non-zero without printing a FAIL
+# line (it crashed, or could not build) counts as one failure.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+. scripts/lib.sh
+results=build/test-results.txt
+mkdir -p build
+: > "$results"
+
+# suite NAME COMMAND...: run a suite, echo and record its lines.
+suite() {
+	local name=$1; shift
+	step "test: $name"
+	local log="build/test-$name.log"
+	"$@" 2>&1 | tee "$log" | grep --line-buffered -E '^(PASS|FAIL|SKIP) |^    |^==> |^error:' || true
+	local rc=${PIPESTATUS[0]}
+	grep -E '^(PASS|FAIL|SKIP) ' "$log" >> "$results"
+	if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$log"; then
+		echo "FAIL $name: the suite exited with status $rc without reporting a failing case (log: $log)" | tee -a "$results"
+		tail -n 30 "$log" | sed 's/^/    | /'
+	fi
+}
+
+# guest_suite CPUS: the guest tests on CPUS virtual CPUs, each result named
+# guest-CPUScpu/ring/libc/test.
+guest_suite() {
+	tools/kmlvm test --no-build --cpus "$1" | sed -u -E "s#^(PASS|FAIL|SKIP) #\\1 guest-$1cpu/#"
+	return "${PIPESTATUS[0]}"
+}
+
+[ -f ktal/Makefile ] && suite ktal make --no-print-directory -C ktal test
+suite harness-unit python3 -m unittest discover -s tests/harness -p 'test_*.py' -v
+if make --no-print-directory kernel image; then
+	suite harness-vm tests/harness/vm-checks.sh
+	for cpus in 2 1; do
+		suite "guest-${cpus}cpu" guest_suite "$cpus"
+	done
+else
+	echo "FAIL build: the kernel or the guest image did not build" | tee -a "$results"
+fi
+
+pass=$(grep -c '^PASS ' "$results")
+fail=$(grep -c '^FAIL ' "$results")
+skip=$(grep -c '^SKIP ' "$results")
+if [ "$fail" != 0 ]; then
+	echo
+	echo "Failures:"
+	grep '^FAIL ' "$results" | sed 's/^/  /'
+fi
+echo
+[ "$skip" = 0 ] || echo "($skip skipped)"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ] && [ "$pass" -gt 0 ]

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The harness's own tests, in the VM: kmlvm passes a program's output and
+# status back; the runner catches failing tests, kernel warnings, oopses,
+# panics and hangs; the kernel boots on 1 and 2 CPUs.  Each check prints
+# "PASS harness/NAME" or "FAIL harness/NAME: expected ..., got ...".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+out=build/harness
+mkdir -p "$out"
+kmlvm() { tools/kmlvm "$@" --no-build; }
+failed=0
+pass() { echo "PASS harness/$1"; }
+fail() { echo "FAIL harness/$1: $2"; failed=1; }
+
+for prog in echo_status must_fail; do
+	musl-gcc -static -O2 -o "$out/$prog" "tests/harness/guest/$prog.c" || fail build "musl-gcc $prog"
+done
+
+# expect NAME WANT_STATUS GREP_STDOUT GREP_STDERR -- KMLVM_ARGS...
+expect() {
+	local name=$1 want=$2 re_out=$3 re_err=$4
+	shift 5
+	kmlvm "$@" >"$out/$name.out" 2>"$out/$name.err" </dev/null
+	local got=$?
+	if [ "$got" != "$want" ]; then
+		fail "$name" "expected exit status $want, got $got; stderr ends: $(tail -n 3 "$out/$name.err" | tr '\n' ' ')"
+	elif ! grep -qE -- "$re_out" "$out/$name.out"; then
+		fail "$name" "expected stdout matching '$re_out', got: $(head -c 300 "$out/$name.out" | tr '\n' ' ')"
+	elif ! grep -qE -- "$re_err" "$out/$name.err"; then
+		fail "$name" "expected stderr matching '$re_err', got: $(tail -c 300 "$out/$name.err" | tr '\n' ' ')"
+	else
+		pass "$name"
+	fi
+}
+
+expect run-status 7 '^hello world$' '^to stderr$' -- run --ring3 "$out/echo_status" 7 hello world
+expect run-status-zero 0 '^ok$' 'to stderr' -- run "$out/echo_status" 0 ok
+expect boot-1cpu 0 '^1$' '' -- sh 'nproc' --cpus 1
+expect boot-2cpu 0 '^2$' '' -- sh 'nproc' --cpus 2
+expect runner-catches-failure 1 'FAIL ring3/musl/must_fail: exit 1' '' -- sh \
+	'cp /job/must_fail /tests/bin/must_fail.musl && cp /job/must_fail /tests/bin/must_fail.glibc &&
+	 echo "must_fail 10" > /tests/list && /tests/run-tests.sh 3' --file "$out/must_fail"
+grep -q 'expected 5, got 4' "$out/runner-catches-failure.out" &&
+	pass runner-shows-why || fail runner-shows-why "expected the test's 'expected 5, got 4' in the runner's output"
+expect catches-warning 125 '' 'kernel WARNING' -- sh 'echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT; echo survived'
+expect catches-oops 125 '' 'kernel (oops|BUG)' -- sh 'echo BUG > /sys/kernel/debug/provoke-crash/DIRECT; echo survived'
+expect catches-panic 125 '' 'kernel panic' -- sh 'echo PANIC > /sys/kernel/debug/provoke-crash/DIRECT; echo survived'
+expect catches-hang 124 '' 'guest hang' -- sh 'sleep 100000' --timeout 25
+exit $failed
