@@ -7,6 +7,10 @@
 #   make kernel  just the kernel (build/kernel/bzImage)
 #   make image   just the guest initramfs (build/guest/base.cpio)
 #   make bench   the benchmarks, in one VM boot
+#   make bench-vanilla  ring-3 figures on the patched and on an unpatched
+#                kernel of the same config (builds a second kernel)
+#   make libc    the KML musl and its wrapper (build/libc/bin/kml-cc)
+#   make libc-test  host tests of the KML musl
 #
 # Everything generated goes to build/, which is ignored by git.
 
@@ -24,8 +28,13 @@ GUEST_TESTS := $(patsubst tests/guest/%.c,$(G)/tests/%.musl,$(GUEST_TEST_SRCS)) 
 BENCH_SRCS := $(wildcard bench/guest/*.c)
 BENCH_BINS := $(patsubst bench/guest/%.c,$(G)/bench/%,$(BENCH_SRCS))
 GUEST_TOOLS := $(G)/bin/kml-qexit $(G)/bin/kml-ring
+# The KML libc (libc/, scripts/libc-build.sh): the benchmarks and the
+# direct-entry tests are built against it.
+KMLCC := $(B)/libc/bin/kml-cc
+LIBC_GUEST_TESTS := $(G)/tests/direct_libc.musl $(G)/tests/direct_libc.glibc \
+                    $(G)/tests/direct_redzone.musl $(G)/tests/direct_redzone.glibc
 
-.PHONY: all demo test kernel image deps bench guest clean
+.PHONY: all demo test kernel image deps bench bench-vanilla guest libc libc-test clean selftests
 all: demo
 
 deps:
@@ -34,12 +43,19 @@ deps:
 kernel: deps
 	@scripts/kernel-build.sh
 
-guest: $(GUEST_TOOLS) $(GUEST_TESTS) $(BENCH_BINS)
+guest: $(GUEST_TOOLS) $(GUEST_TESTS) $(BENCH_BINS) $(LIBC_GUEST_TESTS)
 
 image: $(G)/base.cpio
 
-$(G)/base.cpio: $(GUEST_TOOLS) $(GUEST_TESTS) $(BENCH_BINS) guest/init guest/run-tests.sh \
-		$(wildcard tools/kml/*.py) $(GUEST_TEST_SRCS) | deps
+# The kernel's x86 selftests come from the patched kernel tree, so they are
+# in the image once the kernel has been built.
+SELFTESTS := $(if $(wildcard $(B)/kernel/src.stamp),$(G)/selftests-x86/.stamp)
+selftests: $(SELFTESTS)
+$(G)/selftests-x86/.stamp: $(B)/kernel/src.stamp scripts/selftests-build.sh
+	@scripts/selftests-build.sh
+
+$(G)/base.cpio: $(GUEST_TOOLS) $(GUEST_TESTS) $(BENCH_BINS) $(wildcard guest/*) \
+		$(wildcard tools/kml/*.py) $(GUEST_TEST_SRCS) $(SELFTESTS) | deps
 	@echo "==> image: building the guest initramfs"
 	@python3 -c 'import sys; sys.path.insert(0, "tools"); from kml import image; image.base_image(".", "$@.tmp")'
 	@mv $@.tmp $@
@@ -56,18 +72,45 @@ $(G)/tests/%.glibc: tests/guest/%.c $(GUEST_TEST_HDRS) | deps
 	@mkdir -p $(@D)
 	$(GLIBCC) $(CFLAGS_GUEST) -o $@ $< $(LDLIBS_GUEST)
 
-$(G)/bench/%: bench/guest/%.c $(wildcard bench/guest/*.h) | deps
+$(G)/bench/%: bench/guest/%.c $(wildcard bench/guest/*.h) $(KMLCC) | deps
 	@mkdir -p $(@D)
-	$(MUSLCC) -static $(CFLAGS_GUEST) -o $@ $< $(LDLIBS_GUEST)
+	$(KMLCC) $(CFLAGS_GUEST) -o $@ $< $(LDLIBS_GUEST)
 
-demo: deps kernel image
+libc: deps
+	@scripts/libc-build.sh
+
+$(KMLCC): scripts/libc-build.sh libc/kml-cc.in $(wildcard libc/patches/*.patch) | deps
+	@scripts/libc-build.sh
+
+libc-test: deps
+	@scripts/libc-test.sh
+
+# The direct-entry guest tests (libc/tests): .musl against the KML libc,
+# .glibc as a control (direct_libc skips there).
+$(G)/tests/direct_%.musl: libc/tests/direct_%.c $(KMLCC) | deps
+	@mkdir -p $(@D)
+	$(KMLCC) $(CFLAGS_GUEST) -o $@ $< $(LDLIBS_GUEST)
+
+$(G)/tests/direct_%.glibc: libc/tests/direct_%.c | deps
+	@mkdir -p $(@D)
+	$(GLIBCC) $(CFLAGS_GUEST) -o $@ $< $(LDLIBS_GUEST)
+
+# The kernel first, in a make of its own: the image then sees its tree.
+demo: deps
+	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image
 	@scripts/demo.sh
 
 test: deps
 	@scripts/test.sh
 
-bench: deps kernel image
+bench: deps
+	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image
 	@scripts/bench.sh
+
+bench-vanilla: deps
+	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image
+	@scripts/kernel-build.sh --unpatched
+	@scripts/bench.sh --vanilla
 
 clean:
 	rm -rf $(G) $(B)/vm

@@ -1,56 +1,253 @@
 #!/usr/bin/env python3
-"""Print the system-call latency table from syscall_bench output.
+"""Tables, CSV and chart of the system-call benchmarks (bench/guest/syscall_bench).
 
-Input: the guest's output with sections "@bench MODE" followed by lines
-"NAME MEDIAN_NS IQR_NS".  Output: one row a call, one column a mode, each
-cell the median with its spread, and each call's ratio to the plain function
-call (the floor) measured in the same mode.
+Input: the guest's output, in sections:
+    @bench MODE                 a mode starts (ring3, ring0-syscall, ring0-direct, ...)
+    @info ring=R entry=E ...    what the program saw (checked against MODE)
+    NAME MEDIAN_NS IQR_NS       one line a call
+    @unavailable MODE WHY       a mode that could not run here
+Output: one row a call, one column a mode, each cell the median with its
+spread, the floor (a plain function call of the same shape, from the same
+program), and how much faster ring 0 is than ring 3.  A mode whose @info
+contradicts its name (e.g. "ring0-direct" that ran in ring 3 or through
+syscall) is shown as unavailable, never as a figure.
+
+    bench-table.py GUEST.TXT [--csv FILE] [--plot FILE.png]
+    bench-table.py --compare PATCHED.TXT VANILLA.TXT [--csv FILE]
+The second form prints the ring-3 overhead of the patched kernel.
 """
+import argparse
+import os
+import statistics
+import subprocess
 import sys
+import tempfile
+
+MODES = [  # (name, expected ring, expected entry, column title)
+    ("ring3", "3", "syscall", "ring 3 syscall"),
+    ("ring0-syscall", "0", "syscall", "ring 0 syscall"),
+    ("ring0-direct", "0", "direct", "ring 0 direct"),
+]
+TITLE = {m[0]: m[3] for m in MODES}
+FLOOR = "function"
 
 
 def parse(path):
-    modes, mode = {}, None
-    with open(path) as f:
+    """{mode: {"rows": {name: (median, iqr)}, "info": {...}, "why": str}}, in file order."""
+    modes, cur = {}, None
+    with open(path, errors="replace") as f:
         for line in f:
             parts = line.split()
-            if len(parts) == 2 and parts[0] == "@bench":
-                mode = parts[1]
-                modes[mode] = {}
-            elif mode and len(parts) == 3:
+            if not parts:
+                continue
+            if parts[0] == "@bench" and len(parts) == 2:
+                cur = modes.setdefault(parts[1], {"rows": {}, "info": {}, "why": None})
+            elif parts[0] == "@info" and cur is not None:
+                cur["info"] = dict(p.split("=", 1) for p in parts[1:] if "=" in p)
+            elif parts[0] == "@unavailable" and len(parts) >= 2:
+                m = modes.setdefault(parts[1], {"rows": {}, "info": {}, "why": None})
+                m["why"] = " ".join(parts[2:]) or "unavailable"
+                if m is cur:
+                    cur = None
+            elif cur is not None and len(parts) == 3:
                 try:
-                    modes[mode][parts[0]] = (float(parts[1]), float(parts[2]))
+                    cur["rows"][parts[0]] = (float(parts[1]), float(parts[2]))
                 except ValueError:
                     pass
+    for name, m in modes.items():
+        want = {mm[0]: mm for mm in MODES}.get(name)
+        info = m["info"]
+        if want and not m["why"] and info:
+            if info.get("ring") != want[1]:
+                m["why"] = f"ran in ring {info.get('ring')}, not ring {want[1]}"
+            elif info.get("entry") != want[2]:
+                m["why"] = f"entered the kernel through {info.get('entry')}, not {want[2]}"
+        if m["why"]:
+            m["rows"] = {}
+        elif not m["rows"]:
+            m["why"] = "no results (the program failed?)"
     return modes
 
 
-def main():
-    modes = parse(sys.argv[1])
-    if not modes:
-        sys.exit("bench-table: no benchmark results in " + sys.argv[1])
-    names = list(next(iter(modes.values())))
-    head = f"{'call':<20}" + "".join(f"{m + ' ns (spread)':>26}{'x floor':>9}" for m in modes)
+def ordered_modes(modes):
+    known = [m[0] for m in MODES]
+    return [m for m in known if m in modes] + [m for m in modes if m not in known]
+
+
+def call_names(modes):
+    names = []
+    for m in modes.values():
+        for n in m["rows"]:
+            if n not in names:
+                names.append(n)
+    return names
+
+
+def floor_of(modes):
+    for name in ordered_modes(modes):
+        if FLOOR in modes[name]["rows"]:
+            return modes[name]["rows"][FLOOR][0]
+    return None
+
+
+def cell(m, name):
+    return m["rows"].get(name)
+
+
+def print_table(modes):
+    order = ordered_modes(modes)
+    floor = floor_of(modes)
+    calls = [n for n in call_names(modes) if n != FLOOR]
+    w = 22
+    head = f"{'call':<18}" + "".join(f"{TITLE.get(m, m) + ' ns':>{w}}" for m in order)
+    head += f"{'x floor':>9}"
+    ratios = [m for m in order if m != "ring3" and m.startswith("ring0")]
+    head += "".join(f"{'r3/' + m.replace('ring0-', 'r0 '):>13}" for m in ratios)
     print(head)
     print("-" * len(head))
-    for name in names:
-        row = f"{name:<20}"
-        for m, res in modes.items():
-            if name not in res:
-                row += f"{'-':>26}{'':>9}"
-                continue
-            med, iqr = res[name]
-            floor = res.get("function", (0, 0))[0]
-            row += f"{med:>16.1f} ({iqr:>6.1f}){(med / floor if floor else 0):>9.1f}"
+    for name in calls:
+        row = f"{name:<18}"
+        for m in order:
+            c = cell(modes[m], name)
+            row += f"{'n/a':>{w}}" if c is None else f"{c[0]:>{w - 9}.1f} (±{c[1] / 2:>6.1f})"
+        best = min((cell(modes[m], name)[0] for m in order if cell(modes[m], name)), default=None)
+        row += f"{best / floor:>9.1f}" if best and floor else f"{'':>9}"
+        r3 = cell(modes.get("ring3", {"rows": {}}), name)
+        for m in ratios:
+            c = cell(modes[m], name)
+            row += f"{r3[0] / c[0]:>12.2f}x" if r3 and c else f"{'-':>13}"
         print(row)
-    if "ring0" in modes and "ring3" in modes:
-        print()
-        for name in names:
-            if name == "function" or name not in modes["ring0"]:
-                continue
-            r3, r0 = modes["ring3"][name][0], modes["ring0"][name][0]
-            print(f"{name:<20} ring 0 is {r3 / r0:.2f}x faster than ring 3")
-    print("\nQEMU TCG (software emulation): compare within this table, not with hardware.")
+    if floor:
+        print(f"{'floor: function':<18}{floor:>{w - 9}.1f} ns  (a plain call of the same shape, same program)")
+    print()
+    for m in order:
+        if modes[m]["why"]:
+            print(f"{TITLE.get(m, m)}: unavailable: {modes[m]['why']}")
+    print("Each figure: the median of 15 batches, ± half the inter-quartile range; 'x floor' is the fastest")
+    print("mode over the floor; r3/... is ring 3 over that mode (higher is better).")
+    print("QEMU TCG (software emulation): compare within this table, not with hardware.")
+
+
+def write_csv(modes, path):
+    floor = floor_of(modes)
+    r3 = modes.get("ring3", {"rows": {}})
+    with open(path, "w") as f:
+        f.write("call,mode,median_ns,iqr_ns,x_floor,ring3_over_mode,status\n")
+        for name in call_names(modes):
+            for m in ordered_modes(modes):
+                c = cell(modes[m], name)
+                if c is None:
+                    why = (modes[m]["why"] or "not measured").replace(",", ";")
+                    f.write(f"{name},{m},,,,,unavailable: {why}\n")
+                    continue
+                xf = f"{c[0] / floor:.2f}" if floor else ""
+                rr = f"{cell(r3, name)[0] / c[0]:.3f}" if cell(r3, name) and c[0] else ""
+                f.write(f"{name},{m},{c[0]:.1f},{c[1]:.1f},{xf},{rr},ok\n")
+
+
+def plot(modes, path):
+    order = [m[0] for m in MODES]
+    floor = floor_of(modes)
+    calls = [n for n in call_names(modes) if n != FLOOR]
+    with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as dat:
+        for name in calls:
+            vals = []
+            for m in order:
+                c = cell(modes.get(m, {"rows": {}}), name)
+                vals.append(f"{c[0]:.1f}" if c else "?")
+            dat.write(f"{name.replace('_', '-')} " + " ".join(vals) + "\n")
+    titles = []
+    for m in order:
+        t = TITLE[m]
+        if m not in modes or modes[m]["why"]:
+            t += " (unavailable)"
+        titles.append(t)
+    script = f"""
+set terminal pngcairo size 1400,700 font "Sans,11"
+set output "{path}"
+set title "System-call latency in the KML guest (QEMU TCG, median of 15 batches; lower is better)"
+set ylabel "ns per call (log scale)"
+set logscale y
+set yrange [1:*]
+set grid ytics
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set xtics rotate by -30 scale 0
+set key top left
+set datafile missing "?"
+"""
+    if floor:
+        script += f'set arrow from graph 0, first {floor} to graph 1, first {floor} nohead dt 2 lw 2 lc rgb "#444444"\n'
+        script += f'set label "floor: plain function call, {floor:.1f} ns" at graph 0.6, first {floor * 1.4} tc rgb "#444444"\n'
+    colors = ["#d62728", "#ff7f0e", "#2ca02c"]
+    plots = [f'"{dat.name}" using {i + 2}:xtic(1) title "{t}" lc rgb "{colors[i]}"' for i, t in enumerate(titles)]
+    script += "plot " + ", \\\n     ".join(plots) + "\n"
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"bench-table: gnuplot failed, no chart: {getattr(e, 'stderr', e)}", file=sys.stderr)
+    finally:
+        os.unlink(dat.name)
+
+
+def compare(patched_paths, vanilla_paths, csv_path):
+    """Ring-3 figures, patched against unpatched: the median over the boots of each."""
+    def runs(paths):
+        out = {}
+        for p in paths:
+            m = parse(p).get("ring3")
+            if m:
+                for n, (med, _) in m["rows"].items():
+                    out.setdefault(n, []).append(med)
+        return out
+    pat, van = runs(patched_paths), runs(vanilla_paths)
+    if not pat or not van:
+        sys.exit("bench-table: no ring-3 results to compare")
+    print(f"{'call':<18}{'patched ns':>14}{'unpatched ns':>14}{'overhead':>10}")
+    print("-" * 56)
+    rows = []
+    for name in pat:
+        if name not in van:
+            continue
+        p, v = statistics.median(pat[name]), statistics.median(van[name])
+        rows.append((name, p, v, (p / v - 1) * 100))
+        print(f"{name:<18}{p:>14.1f}{v:>14.1f}{rows[-1][3]:>+9.1f}%")
+    calls = [r for r in rows if r[0] not in (FLOOR, "clock_gettime")]
+    if calls:
+        geo = statistics.geometric_mean([r[1] / r[2] for r in calls])
+        print(f"\nsystem calls, geometric mean: {(geo - 1) * 100:+.1f}% (patched over unpatched, ring 3;"
+              f" {len(patched_paths)} + {len(vanilla_paths)} boots, medians)")
+    print("QEMU TCG: a few % of noise between boots is normal on a shared machine.")
+    if csv_path:
+        with open(csv_path, "w") as f:
+            f.write("call,patched_ns,unpatched_ns,overhead_pct\n")
+            for name, p, v, o in rows:
+                f.write(f"{name},{p:.1f},{v:.1f},{o:.2f}\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("input", nargs="?")
+    ap.add_argument("--csv")
+    ap.add_argument("--plot")
+    ap.add_argument("--compare", nargs=2, metavar=("PATCHED", "VANILLA"),
+                    help="comma-separated guest outputs of each kernel")
+    a = ap.parse_args()
+    if a.compare:
+        compare(a.compare[0].split(","), a.compare[1].split(","), a.csv)
+        return
+    if not a.input:
+        ap.error("no input")
+    modes = parse(a.input)
+    if not any(m["rows"] for m in modes.values()):
+        sys.exit("bench-table: no benchmark results in " + a.input)
+    print_table(modes)
+    if a.csv:
+        write_csv(modes, a.csv)
+    if a.plot:
+        plot(modes, a.plot)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,12 @@ suite() {
 	fi
 }
 
+# selftests_suite: the kernel's x86 selftests, ring 0 against ring 3.
+selftests_suite() {
+	tools/kmlvm sh --no-build --timeout 1500 /selftests/run.sh | sed -u -E "s#^(PASS|FAIL|SKIP) #\\1 selftests-x86/#"
+	return "${PIPESTATUS[0]}"
+}
+
 # guest_suite CPUS: the guest tests on CPUS virtual CPUs, each result named
 # guest-CPUScpu/ring/libc/test.
 guest_suite() {
@@ -37,11 +43,12 @@ guest_suite() {
 
 [ -f ktal/Makefile ] && suite ktal make --no-print-directory -C ktal test
 suite harness-unit python3 -m unittest discover -s tests/harness -p 'test_*.py' -v
-if make --no-print-directory kernel image; then
+if make --no-print-directory kernel && make --no-print-directory image; then
 	suite harness-vm tests/harness/vm-checks.sh
 	for cpus in 2 1; do
 		suite "guest-${cpus}cpu" guest_suite "$cpus"
 	done
+	suite selftests-x86 selftests_suite
 else
 	echo "FAIL build: the kernel or the guest image did not build" | tee -a "$results"
 fi

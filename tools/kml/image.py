@@ -122,5 +122,15 @@ def base_image(top, out_path):
         a.add_host_file("trusted/bench/" + name, path, 0o755)
         for lib in shared_libraries(path):
             add_path_with_links(a, lib)
+    selftests = sorted(glob.glob(os.path.join(guest_build, "selftests-x86/*_64")))
+    if selftests:
+        a.add_host_file("selftests/run.sh", os.path.join(top, "guest/run-selftests.sh"), 0o755)
+        a.add_host_file("selftests/ring0-exceptions", os.path.join(top, "guest/selftests-ring0-exceptions"))
+        for path in selftests:
+            name = os.path.basename(path)
+            a.add_host_file("selftests/x86/" + name, path, 0o755)
+            a.add_host_file("trusted/selftests/x86/" + name, path, 0o755)
+            for lib in shared_libraries(path):
+                add_path_with_links(a, lib)
     a.write(out_path)
     return a
