@@ -5,14 +5,14 @@ Usage: make ... 2>&1 | make-progress.py LOG COUNTFILE
 
 Every line goes to LOG.  The terminal gets, every 10 seconds, what step the
 build is at and how far it is: the number of objects built against the
-number the last complete build of this tree needed (kept in COUNTFILE; the
-first build estimates).  Compiler errors and warnings are shown at once.
+number a complete build of this tree needed (the largest count seen, kept in
+COUNTFILE; the first build estimates).  Compiler errors and warnings are shown at once.
 """
 import re
 import sys
 import time
 
-FIRST_BUILD_ESTIMATE = 2600
+FIRST_BUILD_ESTIMATE = 1750
 STEP = re.compile(r"^\s+(CC|AS|LD|AR|HOSTCC|HOSTLD|GEN|OBJCOPY|VDSO\w*|SYSTBL|BTF|KSYMS|SORTTAB|ZOFFSET|MKPIGGY|OBJTOOL|UPD|CPUSTR|RELOCS|VOFFSET|LDS|CALL|BUILD|MODPOST)\s+(\S+)")
 NOTEWORTHY = re.compile(r"(error|warning):|\*\*\*|objtool", re.IGNORECASE)
 
@@ -43,7 +43,9 @@ def main():
                 pct = min(99, 100 * done // max(total, 1))
                 approx = "~" if estimated else ""
                 print(f"    [{int(now - start):4d}s] {done} steps, {approx}{pct}%: {current}", flush=True)
-    if done > 50:
+    # Keep the largest count seen: that of a complete build.  Incremental
+    # and interrupted builds do fewer steps and must not lower the estimate.
+    if done > (0 if estimated else total):
         try:
             with open(count_path, "w") as f:
                 f.write(f"{done}\n")
