@@ -30,6 +30,15 @@ tarball=/usr/src/linux-source-6.12.tar.xz
 debver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 out="$top/build/$variant"
 pristine="$top/build/kernel/pristine"
+
+# One kernel build at a time: a second one waits for the first, then finds
+# the kernel up to date (or builds what changed since).
+mkdir -p "$top/build"
+exec 9>"$top/build/kernel.lock"
+if ! flock -n 9; then
+	step "kernel: another build of the kernel is running; waiting for it"
+	flock 9
+fi
 src="$out/src"
 obj="$out/obj"
 mkdir -p "$out"
