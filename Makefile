@@ -54,7 +54,7 @@ selftests: $(SELFTESTS)
 $(G)/selftests-x86/.stamp: $(B)/kernel/src.stamp scripts/selftests-build.sh
 	@scripts/selftests-build.sh
 
-$(G)/base.cpio: $(GUEST_TOOLS) $(GUEST_TESTS) $(BENCH_BINS) $(wildcard guest/*) \
+$(G)/base.cpio: $(GUEST_TOOLS) $(GUEST_TESTS) $(BENCH_BINS) $(LIBC_GUEST_TESTS) $(wildcard guest/*) \
 		$(wildcard tools/kml/*.py) $(GUEST_TEST_SRCS) $(SELFTESTS) | deps
 	@echo "==> image: building the guest initramfs"
 	@python3 -c 'import sys; sys.path.insert(0, "tools"); from kml import image; image.base_image(".", "$@.tmp")'

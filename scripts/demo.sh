@@ -15,8 +15,15 @@ echo "kernel: $(uname -r), $(nproc) CPUs"
 dmesg | grep -i "kml" | sed "s/^/dmesg: /" | head -5
 echo "ring of /bin/kml-ring:          $(/bin/kml-ring)"
 echo "ring of /trusted/sbin/kml-ring: $(/trusted/sbin/kml-ring)"
-echo "@bench ring3"; /bench/syscall_bench
-if [ "$(/trusted/sbin/kml-ring)" = 0 ]; then echo "@bench ring0"; /trusted/bench/syscall_bench; fi
+echo "@bench ring3"; /bench/syscall_bench 0.5
+if [ "$(/trusted/sbin/kml-ring)" = 0 ]; then
+	echo "@bench ring0-syscall"; KML_FORCE_SYSCALL=1 /trusted/bench/syscall_bench 0.5
+	echo "@bench ring0-direct"
+	/trusted/bench/syscall_bench --require-direct 0.5 || echo "@unavailable ring0-direct the kernel offers no direct entry"
+else
+	echo "@unavailable ring0-syscall KML is not active on this kernel"
+	echo "@unavailable ring0-direct KML is not active on this kernel"
+fi
 ' > "$out/guest.txt"
 sed -n '/^@bench/q;p' "$out/guest.txt"
 echo

@@ -24,7 +24,7 @@ sysroot="$out/sysroot"
 mkdir -p "$dl"
 
 # 1. Which musl Debian serves: the source package's version.
-srcver() { apt-cache showsrc musl 2>/dev/null | awk '/^Version:/ { print $2; exit }'; }
+srcver() { { apt-cache showsrc musl 2>/dev/null || true; } | awk '/^Version:/ { print $2; exit }'; }
 ver=$(srcver)
 if [ -z "$ver" ]; then
 	list=/etc/apt/sources.list.d/kml-deb-src.sources

@@ -63,9 +63,14 @@ def add_path_with_links(archive, path):
 
 
 def test_names(top):
-    """(name, timeout) of every guest test; helper_*.c are not tests."""
+    """(name, timeout) of every guest test; helper_*.c are not tests.
+
+    The tests are tests/guest/*.c and the direct-call tests of the libc,
+    libc/tests/direct_*.c (built against the KML musl).
+    """
     tests = []
-    for src in sorted(glob.glob(os.path.join(top, "tests/guest/*.c"))):
+    sources = glob.glob(os.path.join(top, "tests/guest/*.c")) + glob.glob(os.path.join(top, "libc/tests/direct_*.c"))
+    for src in sorted(sources, key=os.path.basename):
         name = os.path.basename(src)[:-2]
         if name.startswith("helper_"):
             continue
