@@ -42,6 +42,7 @@ guest_suite() {
 }
 
 [ -f ktal/Makefile ] && suite ktal make --no-print-directory -C ktal test
+suite libc scripts/libc-test.sh
 suite harness-unit python3 -m unittest discover -s tests/harness -p 'test_*.py' -v
 if make --no-print-directory kernel && make --no-print-directory image; then
 	suite harness-vm tests/harness/vm-checks.sh
@@ -49,6 +50,10 @@ if make --no-print-directory kernel && make --no-print-directory image; then
 		suite "guest-${cpus}cpu" guest_suite "$cpus"
 	done
 	suite selftests-x86 selftests_suite
+	# The attack suite (tests/attacks): each attack as uid 1000 on 2 CPUs,
+	# then the boot-time refusals (pti=on, kml=off).
+	suite attacks tests/attacks/run.sh --no-build --cpus 2
+	suite boot-refusals tests/attacks/boot-refusals.sh --no-build
 else
 	echo "FAIL build: the kernel or the guest image did not build" | tee -a "$results"
 fi
