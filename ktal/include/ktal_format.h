@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktal_format.h - the KTAL object format, shared by the assembler, the
+ * checker and the ring-3 runtime.  docs/ktal/spec.md section "Object
+ * format" is the prose version of this file.
+ *
+ * A KTAL object is an ELF64 x86-64 executable.  The verified code and the
+ * typed data are each one PT_LOAD segment; the runtime page (stack-limit
+ * word and import slots) is a third region the loader provides.  Type
+ * information lives in non-loaded sections named .ktal.*; all of them
+ * except .ktal.hdr are streams of unsigned LEB128 numbers ("varints").
+ */
+#ifndef KTAL_FORMAT_H
+#define KTAL_FORMAT_H
+
+/* Section names. */
+#define KTAL_SEC_HDR     ".ktal.hdr"	 /* fixed header, KTAL_HDR_* words */
+#define KTAL_SEC_TYPES   ".ktal.types"	 /* type table */
+#define KTAL_SEC_STRUCTS ".ktal.structs" /* struct layouts */
+#define KTAL_SEC_SIGS    ".ktal.sigs"	 /* function signatures */
+#define KTAL_SEC_LABELS  ".ktal.labels"	 /* labels, sorted by offset */
+#define KTAL_SEC_IMPORTS ".ktal.imports" /* imported services: name, type argument */
+#define KTAL_SEC_GLOBALS ".ktal.globals" /* typed globals in the data segment */
+#define KTAL_SEC_NAMES   ".ktal.names"	 /* optional label names (diagnostics) */
+
+/* .ktal.hdr is KTAL_HDR_WORDS unsigned LEB128 numbers (up to 64 bits). */
+#define KTAL_MAGIC	   0x4C41544BULL /* "KTAL" */
+#define KTAL_VERSION	   2ULL
+#define KTAL_HDR_MAGIC	   0  /* KTAL_MAGIC | KTAL_VERSION << 32 */
+#define KTAL_HDR_CODE_OFF  1  /* file offset of the code */
+#define KTAL_HDR_CODE_SIZE 2  /* bytes of code */
+#define KTAL_HDR_CODE_VA   3  /* virtual address of code byte 0 */
+#define KTAL_HDR_DATA_OFF  4  /* file offset of the data segment */
+#define KTAL_HDR_DATA_SIZE 5  /* bytes of data (0: no data segment) */
+#define KTAL_HDR_DATA_VA   6  /* virtual address of the data segment */
+#define KTAL_HDR_RT_VA	   7  /* virtual address of the runtime page */
+#define KTAL_HDR_ENTRY	   8  /* label index of the entry function */
+#define KTAL_HDR_NTYPES	   9  /* records in .ktal.types */
+#define KTAL_HDR_NSTRUCTS  10 /* records in .ktal.structs */
+#define KTAL_HDR_NFIELDS   11 /* fields summed over all structs */
+#define KTAL_HDR_NSIGS	   12 /* records in .ktal.sigs */
+#define KTAL_HDR_NLABELS   13 /* records in .ktal.labels */
+#define KTAL_HDR_NLTYPES   14 /* register and slot types summed over labels */
+#define KTAL_HDR_NIMPORTS  15 /* records in .ktal.imports */
+#define KTAL_HDR_NGLOBALS  16 /* records in .ktal.globals */
+#define KTAL_HDR_WORDS	   17
+
+/* Type kinds (first byte of a .ktal.types record). */
+#define KTAL_K_JUNK  0 /* unreadable word */
+#define KTAL_K_INT   1 /* 64-bit integer */
+#define KTAL_K_BYTE  2 /* 8-bit integer: array elements only */
+#define KTAL_K_PTR   3 /* ref: struct; non-null pointer */
+#define KTAL_K_PTRQ  4 /* ref: struct; nullable pointer */
+#define KTAL_K_ARR   5 /* ref: element type (earlier record); non-null array */
+#define KTAL_K_ARRQ  6 /* ref: element type; nullable array */
+#define KTAL_K_FN    7 /* ref: signature; non-null code pointer */
+#define KTAL_K_FNQ   8 /* ref: signature; nullable code pointer */
+#define KTAL_K_SAVED 9 /* ref: register; caller's value of a callee-saved reg */
+#define KTAL_K_STK   10 /* checker-internal: rsp - ref, for the stack check */
+#define KTAL_NKINDS  10 /* kinds that may appear in the file: 0..9 */
+
+/* Label kinds (byte after the offset delta in .ktal.labels). */
+#define KTAL_L_BLOCK 0 /* a block: headroom, registers, slots */
+#define KTAL_L_FN    1 /* a function entry: its signature */
+#define KTAL_L_SAME  2 /* a block with the headroom and slots of the previous
+			  label, itself a block of the same function */
+
+/* The runtime page: KTAL_RT_SIZE bytes at KTAL_HDR_RT_VA.  Verified code
+ * only ever reads the limit word (stack check) and calls through slots. */
+#define KTAL_RT_SIZE	 4096
+#define KTAL_RT_LIMIT	 0   /* lowest usable stack address */
+#define KTAL_RT_ENTRY	 8   /* ring-3 runtime: address of the entry fn */
+#define KTAL_RT_NIMPORTS 16  /* ring-3 runtime: number of imports */
+#define KTAL_RT_CODE_VA	 24  /* ring-3 runtime: code address (return checks) */
+#define KTAL_RT_CODE_SIZE 32 /* ring-3 runtime: code size */
+#define KTAL_RT_MONITOR	 40  /* ring-3 runtime: 1 when run under the monitor */
+#define KTAL_RT_SLOTS	 64  /* import slot k is the word at +64+8k */
+#define KTAL_RT_DESCS	 1024 /* ring-3 runtime: import k's descriptor word */
+#define KTAL_MAX_IMPORTS 64
+
+/* Limits.  Everything the checker reads is capped by one of these. */
+#define KTAL_MAX_CODE	   (64u << 20) /* bytes of code */
+#define KTAL_MAX_RECORDS   ((1u << 24) - 1) /* records in any one table (refs are 24-bit) */
+#define KTAL_MAX_FIELDS	   4096	       /* fields in one struct */
+#define KTAL_MAX_SLOTS	   256	       /* known stack slots in a frame */
+#define KTAL_MAX_HEADROOM  (1u << 20)  /* bytes of headroom, any label */
+#define KTAL_ENTRY_HEADROOM 65536      /* headroom the loader guarantees at entry */
+#define KTAL_SERVICE_HEADROOM 64       /* headroom a service call needs past its return address */
+#define KTAL_MAX_NAME	   31	       /* import name length */
+
+/* Service ids (index in the checker's service table). */
+#define KTAL_SVC_EXIT	     0
+#define KTAL_SVC_READ	     1
+#define KTAL_SVC_WRITE	     2
+#define KTAL_SVC_OPEN	     3
+#define KTAL_SVC_CLOSE	     4
+#define KTAL_SVC_GETPID	     5
+#define KTAL_SVC_ALLOC	     6
+#define KTAL_SVC_FREE	     7
+#define KTAL_SVC_ALLOC_ARRAY 8
+#define KTAL_SVC_FREE_ARRAY  9
+#define KTAL_NSERVICES	     10
+
+/* Ring-3 runtime descriptor word for import k (written by the assembler
+ * at KTAL_RT_DESCS + 8k): service | size << 8 | key << 32, where size is
+ * the struct size or element size and key identifies the type pool. */
+
+#endif /* KTAL_FORMAT_H */

@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""sound.py - soundness testing: well-typed programs do not go wrong.
+
+Generates programs (random near-valid KTAL text, and random byte flips of
+the code of valid objects), checks each with ktal-check, and runs every
+accepted one in ring 3 under the monitor (KTAL_MONITOR=1: every heap
+object ends at a guard page, the runtime's own state is PROT_NONE while
+verified code runs, the import slots are read-only, the stack has a guard
+page below its limit, and every service call must come from the verified
+code).  An accepted program that dies of a signal, or that the runtime
+stops, is a checker bug: it is kept in --out and the run fails.
+
+usage: sound.py [--count N] [--seed S] [--out DIR]
+"""
+import argparse, glob, os, random, shutil, subprocess, sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+AS = os.path.join(ROOT, 'build', 'ktal-as')
+CHECK = os.path.join(ROOT, 'build', 'ktal-check')
+
+PRE = '''struct Node { val: int, next: ptr? Node }
+import alloc_node = alloc<Node>
+import free_node = free<Node>
+import alloc_ints = alloc_array<int>
+import alloc_bytes = alloc_array<byte>
+import write = write
+data nums: int = 1, 2, 3
+data msg: byte = "ok\\n"
+fn main() -> int headroom 512
+    push rbx
+    push r12
+    mov edi, %d
+    call [alloc_ints]
+    test rax, rax
+    je out
+    mov rbx, rax
+    call [alloc_node]
+    test rax, rax
+    je out
+    mov r12, rax
+    xor ecx, ecx
+    mov edx, 1
+    mov esi, 2
+    mov edi, 3
+    mov r8d, 4
+'''
+POST = '''out: {rbx: junk, r12: junk} [saved.r12, saved.rbx] headroom 496
+    pop r12
+    pop rbx
+    xor eax, eax
+    ret
+'''
+REGS = ['rax', 'rcx', 'rdx', 'rsi', 'rdi', 'r8', 'rbx', 'r12']
+
+
+def snippet(r):
+    # bases are usually the prologue's array (rbx) and node (r12), so that
+    # a fair share of programs type-check and get run
+    a, c = r.choice(REGS), r.choice(REGS)
+    b = r.choice(['rbx', 'r12']) if r.random() < 0.7 else r.choice(REGS)
+    k = r.choice([0, 1, 2, 3, 4, -1])
+    n = r.choice([0, 8, 16, 64, 4096])
+    s = r.choice([
+        'mov %s, %d' % (a, r.choice([0, 1, 3, 7, -1, 100000])),
+        'mov %s, %s' % (a, b),
+        '%s %s, %s' % (r.choice(['add', 'sub', 'xor', 'and', 'or', 'imul', 'cmp']), a, b),
+        '%s %s, %d' % (r.choice(['add', 'sub', 'shl', 'shr']), a, r.choice([1, 3, 8])),
+        'mov %s, [%s + %d]' % (a, b, 8 * k),
+        'mov [%s + %d], %s' % (b, 8 * k, a),
+        'mov qword [%s + %d], %d' % (b, 8 * k, r.choice([0, 5])),
+        'mov %s, [%s - 8]' % (a, b),
+        'cmp %s, [%s - 8]\n    %s out' % (a, b, r.choice(['jae', 'jae', 'jb', 'jge'])),
+        'mov %s, [%s + %s*8]' % (a, b, c),
+        'mov [%s + %s*8], %s' % (b, c, a),
+        'movzx eax, byte [%s + %s]' % (b, c),
+        'mov byte [%s + %s], al' % (b, c),
+        'test %s, %s\n    %s out' % (a, a, r.choice(['je', 'jne'])),
+        'push %s' % a, 'pop %s' % a,
+        'push %s\n    pop %s' % (a, b),
+        'lea %s, [rsp - %d]\n    cmp %s, [stack_limit]\n    jb out' % (a, n, a),
+        'sub rsp, %d' % max(8, n % 64), 'add rsp, %d' % max(8, n % 64),
+        'sub rsp, 16\n    mov [rsp + %d], %s\n    mov %s, [rsp + %d]\n    add rsp, 16' % (8 * (k % 2), a, b, 8 * (k % 3)),
+        'mov edi, %d\n    call [alloc_ints]\n    test rax, rax\n    je out\n    mov rbx, rax' % r.choice([0, 1, 5]),
+        'call [alloc_node]\n    test rax, rax\n    je out\n    mov %s, rax' % r.choice(['r12', 'rsi']),
+        'mov rdi, %s\n    call [free_node]' % a,
+        'lea %s, [%s]' % (a, r.choice(['nums', 'msg'])),
+        'mov %s, [%s + Node.next]' % (a, b),
+        'mov %s, %d\n    xor edx, edx\n    div %s' % (a, r.choice([0, 3]), a),
+        '%s %s' % (r.choice(['inc', 'dec', 'neg', 'not']), a),
+        'xor ecx, ecx\n    cmp rcx, [rbx - 8]\n    jae out\n    mov [rbx + rcx*8], %s' % a,
+        'mov rcx, %d\n    cmp rcx, [%s - 8]\n    jae out\n    mov %s, [%s + rcx*8]' % (r.choice([0, 2, 9, -1]), b, a, b),
+        'mov rcx, %d\n    cmp rcx, [rbx - 8]\n    %s out\n    mov [rbx + rcx*8], %s' % (r.choice([0, 3, -1]), r.choice(['jae', 'jae', 'jb']), a),
+        'mov edi, %d\n    call [alloc_bytes]\n    test rax, rax\n    je out\n    mov ecx, %d\n    cmp rcx, [rax - 8]\n    jae out\n    mov byte [rax + rcx], cl\n    movzx edx, byte [rax + rcx]' % (r.choice([0, 1, 16]), r.choice([0, 5, 15, 16])),
+        'mov rcx, [r12 + Node.next]\n    test rcx, rcx\n    %s out\n    mov %s, [rcx + Node.val]' % (r.choice(['je', 'jne']), a),
+        'mov [r12 + Node.next], r12\n    mov rdx, [r12 + Node.next]',
+        'mov edi, 1\n    mov rsi, %s\n    xor edx, edx\n    mov rcx, %d\n    call [write]' % (a, r.choice([0, 3, 100])),
+    ])
+    return '    ' + s + '\n'
+
+
+def program(r):
+    body = ''.join(snippet(r) for _ in range(r.randint(1, 6)))
+    return '; generated\n' + PRE % r.choice([0, 1, 4]) + body + POST
+
+
+def run(path, out):
+    try:
+        p = subprocess.run([path], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, env={'KTAL_MONITOR': '1'}, timeout=5)
+    except subprocess.TimeoutExpired:
+        return 'timeout'
+    if p.returncode < 0:
+        return 'signal %d' % -p.returncode
+    if b'ktal-rt:' in p.stderr:
+        return 'runtime stopped it: ' + p.stderr.decode(errors='replace').strip()
+    return 'ok'
+
+
+def accepted(obj):
+    return subprocess.run([CHECK, '-q', obj]).returncode == 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--count', type=int, default=400)
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--out', default='/tmp/ktal-sound')
+    a = ap.parse_args()
+    r = random.Random(a.seed)
+    os.makedirs(a.out, exist_ok=True)
+    stats = dict(generated=0, accepted=0, clean=0, timeouts=0, bad=0)
+
+    def judge(obj, src):
+        stats['generated'] += 1
+        if not accepted(obj):
+            return
+        stats['accepted'] += 1
+        v = run(obj, a.out)
+        if v == 'ok':
+            stats['clean'] += 1
+        elif v == 'timeout':
+            stats['timeouts'] += 1
+        else:
+            stats['bad'] += 1
+            keep = os.path.join(a.out, 'bad-%d' % stats['bad'])
+            shutil.copy(obj, keep)
+            if src:
+                open(keep + '.ktal', 'w').write(src)
+            print('FAIL %s: accepted, but %s' % (keep, v))
+
+    # 1. generated programs
+    for i in range(a.count):
+        src = program(r)
+        sp, obj = os.path.join(a.out, 'g.ktal'), os.path.join(a.out, 'g')
+        open(sp, 'w').write(src)
+        if subprocess.run([AS, '-o', obj, sp], stderr=subprocess.DEVNULL).returncode:
+            print('error: generated program does not assemble:\n' + src)
+            return 1
+        judge(obj, src)
+    # 2. byte flips in the code of valid objects
+    bases = sorted(glob.glob(os.path.join(ROOT, 'build', 'examples', '*')))
+    for i in range(a.count):
+        base = bases[i % len(bases)]
+        b = bytearray(open(base, 'rb').read())
+        off, size = hdr_code(b)
+        for _ in range(r.randint(1, 3)):
+            b[off + r.randrange(size)] = r.randrange(256)
+        obj = os.path.join(a.out, 'm')
+        open(obj, 'wb').write(b)
+        os.chmod(obj, 0o755)
+        judge(obj, None)
+    print('%(generated)d programs, %(accepted)d accepted, %(clean)d ran clean, '
+          '%(timeouts)d timed out, %(bad)d went wrong' % stats)
+    return 1 if stats['bad'] or stats['accepted'] == 0 else 0
+
+
+def hdr_code(b):
+    import struct
+    shoff, = struct.unpack_from('<Q', b, 40)
+    shnum, shstr = struct.unpack_from('<HH', b, 60)
+    stroff, = struct.unpack_from('<Q', b, shoff + 64 * shstr + 24)
+    for i in range(shnum):
+        name, = struct.unpack_from('<I', b, shoff + 64 * i)
+        if b[stroff + name:].startswith(b'.ktal.hdr\0'):
+            off, = struct.unpack_from('<Q', b, shoff + 64 * i + 24)
+            words = []  # the header is LEB128: magic, code offset, code size
+            while len(words) < 3:
+                v = sh = 0
+                while True:
+                    c = b[off]
+                    off += 1
+                    v |= (c & 0x7f) << sh
+                    sh += 7
+                    if not c & 0x80:
+                        break
+                words.append(v)
+            return words[1], words[2]
+    raise SystemExit('no .ktal.hdr')
+
+
+sys.exit(main())
