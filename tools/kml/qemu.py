@@ -67,7 +67,9 @@ def qemu_command(kernel, initrd, cpus, memory, append, out_dir, interactive=Fals
 def kernel_cmdline(extra=""):
     # panic=-1: a panic reboots at once, and -no-reboot turns that into QEMU
     # exiting, so a panicked guest never sits until the time limit.
-    base = "console=ttyS0 panic=-1 loglevel=4 printk.time=1 rdinit=/init"
+    # loglevel=5: the console shows KERN_WARNING and above, the level of
+    # WARN() reports ("WARNING: CPU: ...") that the scanner must see.
+    base = "console=ttyS0 panic=-1 loglevel=5 printk.time=1 rdinit=/init"
     return (base + " " + extra).strip()
 
 
