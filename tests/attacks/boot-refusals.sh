@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Boot-time refusals, from the host: boot the guest with pti=on and with
+# kml=off; each time the boot log must have exactly one "KML: off: ..."
+# line saying why (and no "KML: on"), a program in /trusted must run in
+# ring 3, and debugfs kml/cpu_state must agree (active=0).  One line each:
+#   PASS attacks/boot_pti: ... | FAIL attacks/boot_pti: ...
+# FRED and kernel IBT cannot be switched on in this guest (QEMU TCG has
+# neither); their refusal is the same code path (kml_init()).
+#
+#   tests/attacks/boot-refusals.sh [kmlvm VM options...]
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+rc=0
+check() {	# check NAME APPEND EXPECTED-REASON-REGEX
+	local name=$1 append=$2 want=$3 out off
+	out=$("$top/tools/kmlvm" sh "${@:4}" --append "$append" \
+		'dmesg | grep "KML:"; echo "ring=$(/trusted/sbin/kml-ring)"; head -n 1 /sys/kernel/debug/kml/cpu_state 2>/dev/null' 2>&1)
+	off=$(echo "$out" | grep -c "KML: off:")
+	if [ "$off" != 1 ] || echo "$out" | grep -q "KML: on"; then
+		echo "FAIL attacks/$name: expected one 'KML: off:' line and no 'KML: on' with $append, got:"
+		echo "$out" | sed 's/^/    | /'; rc=1; return
+	fi
+	if ! echo "$out" | grep "KML: off:" | grep -Eq "$want"; then
+		echo "FAIL attacks/$name: the 'KML: off:' line does not say '$want': $(echo "$out" | grep 'KML: off:')"; rc=1; return
+	fi
+	if ! echo "$out" | grep -q '^ring=3$'; then
+		echo "FAIL attacks/$name: a /trusted program did not run in ring 3 with $append: $(echo "$out" | grep '^ring=')"; rc=1; return
+	fi
+	if echo "$out" | grep -q '^kml active=1'; then
+		echo "FAIL attacks/$name: kml/cpu_state says active=1 with $append"; rc=1; return
+	fi
+	echo "PASS attacks/$name: $append: one line ($(echo "$out" | grep 'KML: off:' | sed 's/^\[[^]]*\] //')), /trusted in ring 3"
+}
+check boot_pti pti=on "page table isolation" "$@"
+check boot_kml_off kml=off "kml=off" "$@"
+exit $rc

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0
+/* proc_mem: write into a ring-0 process of ours through /proc/PID/mem. */
+#include "attack.h"
+
+int main(void)
+{
+	unsigned long addr, bad = 0xbad;
+	char path[64];
+	long ring;
+	int rfd, fd;
+	pid_t pid;
+
+	attack_name = "proc_mem";
+	pid = start_victim(TRUSTED_VICTIM, &addr, &rfd, &ring);
+	if (pid < 0)
+		broken("start %s", TRUSTED_VICTIM);
+	if (ring != 0) {
+		kill(pid, SIGKILL);
+		broken("the trusted victim ran in ring %ld, not 0", ring);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		int e = errno;
+
+		kill(pid, SIGKILL);
+		refused(e, "open /proc/PID/mem of a ring-0 process");
+	}
+	if (pwrite(fd, &bad, sizeof(bad), addr) != sizeof(bad)) {
+		int e = errno;
+
+		kill(pid, SIGKILL);
+		refused(e, "write to /proc/PID/mem of a ring-0 process");
+	}
+	got_through("wrote into a ring-0 process through /proc/PID/mem%s",
+		    victim_saw_injection(pid, rfd) ? ": the victim saw its memory change" : "");
+}
