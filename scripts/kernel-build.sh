@@ -68,7 +68,8 @@ fi
 # their timestamps and make recompiles only what the series touches.
 src_stamp=$( { echo "$debver"; for p in $(patch_list); do sha256sum "$top/kernel/patches/$p"; done; } | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$src_stamp" ]; then
-	rm -rf "$src" "$out/src.stamp"
+	rm -rf "$src.old" "$out/src.stamp"
+	[ -d "$src" ] && mv "$src" "$src.old"
 	cp -al "$pristine" "$src"
 	n=0
 	for p in $(patch_list); do
@@ -84,6 +85,15 @@ if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$src_stamp" ]; then
 			die "patch $p does not apply to linux-source $debver: file ${file:-?}: ${hunk:-see above}"
 		fi
 	done
+	# A patched file whose content did not change since the last tree
+	# keeps its old timestamp, so make does not rebuild what includes it.
+	if [ -d "$src.old" ]; then
+		(cd "$src" && find . -type f -links 1 -newer "$pristine.version" -print0) |
+		while IFS= read -r -d '' f; do
+			if cmp -s "$src/$f" "$src.old/$f"; then touch -r "$src.old/$f" "$src/$f"; fi
+		done
+		rm -rf "$src.old"
+	fi
 	echo "$src_stamp" > "$out/src.stamp"
 	step "kernel: applied $n patches to linux-source $debver"
 fi

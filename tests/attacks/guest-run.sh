@@ -144,7 +144,9 @@ done
 ptrace_other_uid
 if [ -x /attacks/cpu-state.sh ]; then
 	case cpu_state in *"$filter"*) /attacks/cpu-state.sh >/tmp/cpu.out 2>&1
-		while read -r l; do case "$l" in PASS*|FAIL*) verdict "$l" ;; *) echo "    | $l" ;; esac; done </tmp/cpu.out ;;
+		while read -r l; do
+			case "$l" in PASS*|FAIL*) verdict "$l" ;; SKIP*) say "$l" ;; *) echo "    | $l" ;; esac
+		done </tmp/cpu.out ;;
 	esac
 fi
 [ -z "$(refusals)" ] || { echo "refusal counters at the end:"; refusals | sed 's/^/    | /'; }

@@ -56,5 +56,5 @@ files=(--file "$src/guest-run.sh:/attacks/run.sh"
 for f in "$out"/bin/*; do
 	files+=(--file "$f:/attacks/bin/$(basename "$f")")
 done
-[ "${ATTACKS_BUILD_ONLY:-}" ] && exit 0
+[ -z "${ATTACKS_BUILD_ONLY:-}" ] || exit 0	# build the attacks, boot nothing
 exec "$top/tools/kmlvm" sh --timeout 900 "${files[@]}" "${vmopts[@]}" "/attacks/run.sh '$filter'"
