@@ -212,8 +212,11 @@ static __attribute__((unused)) void judge_exec(const char *what, int st, char *o
 	broken("%s: no ring reported (status %#x, output '%s')", what, st, first_line(out));
 }
 
-/* Copy a file (the payload) to DST with MODE; 0 on success. */
-static inline int copy_file(const char *src, const char *dst, mode_t mode)
+/*
+ * Write SRC's bytes to DST, opened with OFLAGS (and MODE when it creates
+ * the file).  Returns 0 or -1.
+ */
+static inline int copy_bytes(const char *src, const char *dst, int oflags, mode_t mode)
 {
 	char buf[65536];
 	int in, outfd;
@@ -222,33 +225,7 @@ static inline int copy_file(const char *src, const char *dst, mode_t mode)
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return -1;
-	outfd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (outfd < 0) {
-		close(in);
-		return -1;
-	}
-	while ((r = read(in, buf, sizeof(buf))) > 0)
-		if (write(outfd, buf, r) != r) {
-			r = -1;
-			break;
-		}
-	close(in);
-	if (close(outfd) || r < 0)
-		return -1;
-	return chmod(dst, mode);
-}
-
-/* Overwrite an existing file with SRC's bytes, keeping its owner and mode. */
-static inline int overwrite_file(const char *src, const char *dst)
-{
-	char buf[65536];
-	int in, outfd;
-	ssize_t r;
-
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -1;
-	outfd = open(dst, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	outfd = open(dst, oflags | O_WRONLY | O_TRUNC | O_CLOEXEC, mode);
 	if (outfd < 0) {
 		close(in);
 		return -1;
@@ -262,6 +239,18 @@ static inline int overwrite_file(const char *src, const char *dst)
 	if (close(outfd) || r < 0)
 		return -1;
 	return 0;
+}
+
+/* Copy SRC to a new (or truncated) DST with MODE. */
+static inline int copy_file(const char *src, const char *dst, mode_t mode)
+{
+	return copy_bytes(src, dst, O_CREAT, mode) ? -1 : chmod(dst, mode);
+}
+
+/* Overwrite an existing file with SRC's bytes, keeping its owner and mode. */
+static inline int overwrite_file(const char *src, const char *dst)
+{
+	return copy_bytes(src, dst, 0, 0);
 }
 
 /* Write a string to a file (uid_map and friends); 0 on success. */
@@ -335,6 +324,21 @@ static __attribute__((unused)) pid_t start_victim(const char *path, unsigned lon
 	*addr = (unsigned long)field(line, "addr");
 	*ring = field(line, "ring");
 	*rfd = p[0];
+	return pid;
+}
+
+/* start_victim() of TRUSTED_VICTIM, which must run in ring 0, or broken(). */
+static __attribute__((unused)) pid_t start_ring0_victim(unsigned long *addr, int *rfd)
+{
+	long ring;
+	pid_t pid = start_victim(TRUSTED_VICTIM, addr, rfd, &ring);
+
+	if (pid < 0)
+		broken("start %s", TRUSTED_VICTIM);
+	if (ring != 0) {
+		kill(pid, SIGKILL);
+		broken("the trusted victim ran in ring %ld, not 0", ring);
+	}
 	return pid;
 }
 

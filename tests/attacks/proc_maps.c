@@ -9,18 +9,11 @@ int main(void)
 	static const char *files[] = { "maps", "environ" };
 	unsigned long addr;
 	char path[64], buf[256];
-	long ring;
 	int rfd, fd, i, e = 0;
 	pid_t pid;
 
 	attack_name = "proc_maps";
-	pid = start_victim(TRUSTED_VICTIM, &addr, &rfd, &ring);
-	if (pid < 0)
-		broken("start %s", TRUSTED_VICTIM);
-	if (ring != 0) {
-		kill(pid, SIGKILL);
-		broken("the trusted victim ran in ring %ld, not 0", ring);
-	}
+	pid = start_ring0_victim(&addr, &rfd);
 	for (i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "/proc/%d/%s", pid, files[i]);
 		fd = open(path, O_RDONLY);

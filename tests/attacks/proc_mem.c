@@ -6,18 +6,11 @@ int main(void)
 {
 	unsigned long addr, bad = 0xbad;
 	char path[64];
-	long ring;
 	int rfd, fd;
 	pid_t pid;
 
 	attack_name = "proc_mem";
-	pid = start_victim(TRUSTED_VICTIM, &addr, &rfd, &ring);
-	if (pid < 0)
-		broken("start %s", TRUSTED_VICTIM);
-	if (ring != 0) {
-		kill(pid, SIGKILL);
-		broken("the trusted victim ran in ring %ld, not 0", ring);
-	}
+	pid = start_ring0_victim(&addr, &rfd);
 	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
 	fd = open(path, O_RDWR);
 	if (fd < 0) {

@@ -7,18 +7,11 @@ int main(void)
 {
 	unsigned long addr, bad = 0xbad;
 	struct iovec local = { &bad, sizeof(bad) }, remote;
-	long ring;
 	int rfd;
 	pid_t pid;
 
 	attack_name = "process_vm";
-	pid = start_victim(TRUSTED_VICTIM, &addr, &rfd, &ring);
-	if (pid < 0)
-		broken("start %s", TRUSTED_VICTIM);
-	if (ring != 0) {
-		kill(pid, SIGKILL);
-		broken("the trusted victim ran in ring %ld, not 0", ring);
-	}
+	pid = start_ring0_victim(&addr, &rfd);
 	remote.iov_base = (void *)addr;
 	remote.iov_len = sizeof(bad);
 	if (process_vm_writev(pid, &local, 1, &remote, 1, 0) != sizeof(bad)) {

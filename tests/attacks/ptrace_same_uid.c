@@ -7,18 +7,11 @@
 int main(void)
 {
 	unsigned long addr;
-	long ring;
 	int rfd, st;
 	pid_t pid;
 
 	attack_name = "ptrace_same_uid";
-	pid = start_victim(TRUSTED_VICTIM, &addr, &rfd, &ring);
-	if (pid < 0)
-		broken("start %s", TRUSTED_VICTIM);
-	if (ring != 0) {
-		kill(pid, SIGKILL);
-		broken("the trusted victim ran in ring %ld, not 0", ring);
-	}
+	pid = start_ring0_victim(&addr, &rfd);
 	if (ptrace(PTRACE_ATTACH, pid, 0, 0)) {
 		int e = errno;
 
