@@ -10,7 +10,8 @@
  *   other the whole input is an object (raw bytes, or mutations of the
  *         valid objects in the seed corpus).
  * Either way the checker must return 0 or 1, within its arena, with no
- * sanitizer report.  KTAL_FUZZ_TEMPLATE names the template object.
+ * sanitizer report.  KTAL_FUZZ_TEMPLATE names the template object, which
+ * the checker must accept (ktal_info gives its code offset and size).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,50 +22,31 @@
 static uint8_t *tmpl;
 static size_t tmpl_len, code_off, code_size;
 
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-/* Find .ktal.hdr in the template to learn where its code is. */
+/* Learn where the template's code is from the checker itself: the
+ * template must be accepted. */
 static void load_template(void)
 {
 	const char *path = getenv("KTAL_FUZZ_TEMPLATE");
+	struct ktal_info info;
+	struct ktal_diag d = { 0 };
+	void *arena;
+	size_t need;
 	FILE *f;
-	uint64_t shoff, i;
-	uint16_t shnum, shstr;
-	const uint8_t *sh, *names;
 
 	if (!path || !(f = fopen(path, "rb")))
 		return;
 	tmpl = malloc(1 << 20);
 	tmpl_len = fread(tmpl, 1, 1 << 20, f);
 	fclose(f);
-	shoff = rd64(tmpl + 40);
-	memcpy(&shnum, tmpl + 60, 2);
-	memcpy(&shstr, tmpl + 62, 2);
-	names = tmpl + rd64(tmpl + shoff + 64 * shstr + 24);
-	for (i = 0; i < shnum; i++) {
-		sh = tmpl + shoff + 64 * i;
-		if (!strcmp((const char *)names + (uint32_t)rd64(sh), ".ktal.hdr")) {
-			const uint8_t *h = tmpl + rd64(sh + 24);
-			uint64_t w[3] = { 0, 0, 0 };
-			int k, shift;
-
-			/* the header is LEB128 words: magic, code_off, code_size */
-			for (k = 0; k < 3; k++)
-				for (shift = 0;; shift += 7) {
-					w[k] |= (uint64_t)(*h & 0x7f) << shift;
-					if (!(*h++ & 0x80))
-						break;
-				}
-			code_off = w[1];
-			code_size = w[2];
-		}
+	need = ktal_arena_size(tmpl, tmpl_len);
+	arena = malloc(need ? need : 8);
+	if (!arena || !ktal_info(tmpl, tmpl_len, arena, need, &info, &d)) {
+		fprintf(stderr, "fuzz_check: template %s rejected: %s\n", path, d.msg);
+		abort();
 	}
+	free(arena);
+	code_off = info.code_off;
+	code_size = info.code_size;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -77,7 +59,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void check(const uint8_t *obj, size_t len)
 {
-	struct ktal_diag d;
+	struct ktal_diag d = { 0 };
 	size_t need = ktal_arena_size(obj, len);
 	void *arena;
 	int r;
