@@ -3,8 +3,10 @@
  * decl.c - declarations and the type, signature and label tables.
  *
  * Types and signatures are hash-consed (each distinct one is recorded
- * once), so the checker can compare them by index.  Array element types
- * are recorded before the array type, so every ARR ref points backwards.
+ * once), so the checker can compare them by index; the type table starts
+ * with the format's built-in types, which are never written out.  Array
+ * element types are recorded before the array type, so every ARR ref
+ * points backwards.
  * Declarations are read in pass 1; in pass 2 they are skipped, except
  * that a label line checks that pass 2 reached the same code offset.
  */
@@ -133,10 +135,34 @@ static int find_sig_name(const char *name)
 	return -1;
 }
 
+/* The built-in types (ktal_format.h): the first KTAL_NBUILTIN entries of
+ * P.types, which are not written to .ktal.types. */
+static void builtin_types(void)
+{
+	static const struct tdef b[KTAL_NBUILTIN] = {
+		[KTAL_T_JUNK] = { KTAL_K_JUNK, 0 },
+		[KTAL_T_INT] = { KTAL_K_INT, 0 },
+		[KTAL_T_BYTE] = { KTAL_K_BYTE, 0 },
+		[KTAL_T_ARR_BYTE] = { KTAL_K_ARR, KTAL_T_BYTE },
+		[KTAL_T_SAVED + 0] = { KTAL_K_SAVED, 3 },  /* rbx */
+		[KTAL_T_SAVED + 1] = { KTAL_K_SAVED, 5 },  /* rbp */
+		[KTAL_T_SAVED + 2] = { KTAL_K_SAVED, 12 }, /* r12 */
+		[KTAL_T_SAVED + 3] = { KTAL_K_SAVED, 13 },
+		[KTAL_T_SAVED + 4] = { KTAL_K_SAVED, 14 },
+		[KTAL_T_SAVED + 5] = { KTAL_K_SAVED, 15 },
+	};
+
+	P.types = xrealloc(P.types, sizeof(b));
+	memcpy(P.types, b, sizeof(b));
+	P.ntypes = KTAL_NBUILTIN;
+}
+
 int type_of(int kind, int ref)
 {
 	int i;
 
+	if (!P.ntypes)
+		builtin_types();
 	for (i = 0; i < P.ntypes; i++)
 		if (P.types[i].kind == kind && P.types[i].ref == ref)
 			return i;

@@ -83,11 +83,9 @@ void write_object(const char *out)
 		exit(1);
 	}
 	/* tables */
-	for (i = 0; i < P.ntypes; i++) {
-		put8(&sec[1].b, P.types[i].kind);
-		if (P.types[i].kind >= KTAL_K_PTR)
-			uv(&sec[1].b, (uint64_t)P.types[i].ref);
-	}
+	for (i = KTAL_NBUILTIN; i < P.ntypes; i++)
+		uv(&sec[1].b, (uint64_t)P.types[i].kind |
+			      (uint64_t)P.types[i].ref << KTAL_K_BITS);
 	for (i = 0; i < P.nstructs; i++) {
 		uv(&sec[2].b, (uint64_t)P.structs[i].nfields);
 		for (j = 0; j < P.structs[i].nfields; j++)
@@ -95,30 +93,30 @@ void write_object(const char *out)
 		nfields += (uint64_t)P.structs[i].nfields;
 	}
 	for (i = 0; i < P.nsigs; i++) {
-		uv(&sec[3].b, (uint64_t)P.sigs[i].nargs);
+		uv(&sec[3].b, (uint64_t)P.sigs[i].nargs |
+			      ((uint64_t)P.sigs[i].headroom / 8) << KTAL_SIG_NARGS_BITS);
 		for (j = 0; j < P.sigs[i].nargs; j++)
 			uv(&sec[3].b, (uint64_t)P.sigs[i].arg[j]);
 		uv(&sec[3].b, (uint64_t)P.sigs[i].ret);
-		uv(&sec[3].b, (uint64_t)P.sigs[i].headroom / 8);
 	}
 	for (i = 0; i < P.nlabels; i++) {
 		const struct ldef *l = &P.labels[i], *p = i ? &P.labels[i - 1] : NULL;
 		unsigned mask = 0;
 		int r, same;
 
-		uv(&sec[4].b, l->off - prev);
-		prev = l->off;
 		put(&sec[7].b, l->name, strlen(l->name) + 1);
 		if (l->kind == KTAL_L_FN) {
-			put8(&sec[4].b, KTAL_L_FN);
+			uv(&sec[4].b, (l->off - prev) << KTAL_L_BITS | KTAL_L_FN);
 			uv(&sec[4].b, (uint64_t)l->sig);
+			prev = l->off;
 			continue;
 		}
 		/* a block with the frame of the block before it says so */
 		same = p && p->kind == KTAL_L_BLOCK && p->headroom == l->headroom &&
 		       p->nslots == l->nslots &&
 		       (!l->nslots || !memcmp(p->slots, l->slots, sizeof(int) * (size_t)l->nslots));
-		put8(&sec[4].b, same ? KTAL_L_SAME : KTAL_L_BLOCK);
+		uv(&sec[4].b, (l->off - prev) << KTAL_L_BITS | (same ? KTAL_L_SAME : KTAL_L_BLOCK));
+		prev = l->off;
 		if (!same)
 			uv(&sec[4].b, (uint64_t)l->headroom / 8);
 		for (r = 0; r < 16; r++)
@@ -137,13 +135,9 @@ void write_object(const char *out)
 			uv(&sec[4].b, (uint64_t)l->slots[r]);
 		nltypes += (uint64_t)l->nslots;
 	}
-	for (i = 0; i < P.nimports; i++) {
-		static const char *const names[] = { "exit", "read", "write", "open",
-			"close", "getpid", "alloc", "free", "alloc_array", "free_array" };
-
-		put(&sec[5].b, names[P.imports[i].svc], strlen(names[P.imports[i].svc]) + 1);
-		uv(&sec[5].b, (uint64_t)(P.imports[i].targ + 1));
-	}
+	for (i = 0; i < P.nimports; i++)
+		uv(&sec[5].b, (uint64_t)P.imports[i].svc |
+			      (uint64_t)(P.imports[i].targ + 1) << KTAL_I_SVC_BITS);
 	for (i = 0; i < P.ndata; i++) {
 		const struct ddef *d = &P.data[i];
 
@@ -199,15 +193,15 @@ void write_object(const char *out)
 		uint64_t h[KTAL_HDR_WORDS] = { 0 };
 
 		h[KTAL_HDR_MAGIC] = KTAL_MAGIC | KTAL_VERSION << 32;
-		h[KTAL_HDR_CODE_OFF] = code_off;
+		h[KTAL_HDR_CODE_OFF] = code_off >> KTAL_PAGE_SHIFT;
 		h[KTAL_HDR_CODE_SIZE] = P.codelen;
-		h[KTAL_HDR_CODE_VA] = CODE_VA;
-		h[KTAL_HDR_DATA_OFF] = data.n ? data_off : 0;
+		h[KTAL_HDR_CODE_VA] = CODE_VA >> KTAL_PAGE_SHIFT;
+		h[KTAL_HDR_DATA_OFF] = data.n ? data_off >> KTAL_PAGE_SHIFT : 0;
 		h[KTAL_HDR_DATA_SIZE] = data.n;
-		h[KTAL_HDR_DATA_VA] = data.n ? data_va() : 0;
-		h[KTAL_HDR_RT_VA] = RT_PAGE_VA;
+		h[KTAL_HDR_DATA_VA] = data.n ? data_va() >> KTAL_PAGE_SHIFT : 0;
+		h[KTAL_HDR_RT_VA] = RT_PAGE_VA >> KTAL_PAGE_SHIFT;
 		h[KTAL_HDR_ENTRY] = (uint64_t)entry;
-		h[KTAL_HDR_NTYPES] = (uint64_t)P.ntypes;
+		h[KTAL_HDR_NTYPES] = P.ntypes > KTAL_NBUILTIN ? (uint64_t)(P.ntypes - KTAL_NBUILTIN) : 0;
 		h[KTAL_HDR_NSTRUCTS] = (uint64_t)P.nstructs;
 		h[KTAL_HDR_NFIELDS] = nfields;
 		h[KTAL_HDR_NSIGS] = (uint64_t)P.nsigs;

@@ -122,10 +122,12 @@ static int sections(struct kck *ck)
 
 static int header(struct kck *ck)
 {
+	/* words that count 4 KiB pages; ck->hdr holds them in bytes */
+	static const u8 pages[] = { KTAL_HDR_CODE_OFF, KTAL_HDR_CODE_VA,
+		KTAL_HDR_DATA_OFF, KTAL_HDR_DATA_VA, KTAL_HDR_RT_VA };
 	const struct ksec *h = &ck->sec[0];
-	int i;
-
 	const u8 *p = h->p, *end = h->p + h->len;
+	u32 i;
 
 	for (i = 0; i < KTAL_HDR_WORDS; i++) {
 		u64 v = 0;
@@ -146,6 +148,12 @@ static int header(struct kck *ck)
 	if (ck->hdr[KTAL_HDR_MAGIC] != (KTAL_MAGIC | KTAL_VERSION << 32))
 		return kt_fail(ck, "bad .ktal.hdr magic or version", KT_NOTYPE,
 			       "", KT_NOTYPE, "");
+	for (i = 0; i < sizeof(pages); i++) {
+		if (ck->hdr[pages[i]] >> (64 - KTAL_PAGE_SHIFT))
+			return kt_fail(ck, "bad segment address", KT_NOTYPE, "",
+				       KT_NOTYPE, "");
+		ck->hdr[pages[i]] <<= KTAL_PAGE_SHIFT;
+	}
 	ck->code_va = ck->hdr[KTAL_HDR_CODE_VA];
 	ck->data_va = ck->hdr[KTAL_HDR_DATA_VA];
 	ck->rt_va = ck->hdr[KTAL_HDR_RT_VA];
@@ -158,8 +166,8 @@ static int header(struct kck *ck)
 	    !inside(ck, ck->hdr[KTAL_HDR_DATA_OFF], ck->hdr[KTAL_HDR_DATA_SIZE]))
 		return kt_fail(ck, "data outside the file", KT_NOTYPE, "",
 			       KT_NOTYPE, "");
-	if ((ck->code_va | ck->data_va | ck->rt_va) & (PAGE - 1) ||
-	    ck->code_va >= USER_TOP || ck->data_va >= USER_TOP ||
+	/* page numbers: the addresses are page-aligned by construction */
+	if (ck->code_va >= USER_TOP || ck->data_va >= USER_TOP ||
 	    ck->rt_va >= USER_TOP || ck->code_va == 0 || ck->rt_va == 0)
 		return kt_fail(ck, "bad segment address", KT_NOTYPE, "",
 			       KT_NOTYPE, "");

@@ -153,15 +153,16 @@ struct kinsn {
 struct kck {
 	const u8 *elf;		/* the object */
 	u64 len;		/* its size */
-	u64 hdr[KTAL_HDR_WORDS]; /* .ktal.hdr, validated by elf.c */
+	u64 hdr[KTAL_HDR_WORDS]; /* .ktal.hdr, validated by elf.c, page
+				   numbers turned into bytes */
 	struct ksec code;	/* the code bytes */
 	struct ksec data;	/* the data bytes (len 0: none) */
 	struct ksec sec[8];	/* hdr, types, structs, sigs, labels, imports,
 				   globals, names (p NULL when absent) */
 	u64 code_va, data_va, rt_va; /* from the header */
 
-	ktype *types;		/* ntypes decoded types, then types[ntypes] =
-				   byte (for the services' arr byte) */
+	ktype *types;		/* ntypes types: KTAL_NBUILTIN built-in ones,
+				   then the records of .ktal.types */
 	u32 ntypes;
 	struct kstruct *structs; /* nstructs structs */
 	u32 nstructs;
@@ -229,7 +230,7 @@ int kt_enter(struct kck *ck, u32 label);
 int kt_jump(struct kck *ck, const struct kstate *s, s64 target);
 /* services.c */
 struct ksvc {
-	const char *name;	/* import name */
+	const char *name;	/* service name (source and diagnostics) */
 	const char *args;	/* one code per argument, see services.c */
 	char ret;		/* code of the result */
 	u8 targ;		/* 0 none, 1 struct, 2 element type */

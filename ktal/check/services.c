@@ -27,11 +27,11 @@ const struct ksvc kt_services[KTAL_NSERVICES] = {
 };
 
 /* The type that code c stands for, given the type argument. */
-static ktype code_type(const struct kck *ck, char c, s64 targ)
+static ktype code_type(char c, s64 targ)
 {
 	switch (c) {
 	case 'i': return T_INT;
-	case 'b': return MKT(KTAL_K_ARR, ck->ntypes); /* types[ntypes] is byte */
+	case 'b': return MKT(KTAL_K_ARR, KTAL_T_BYTE);
 	case 'p': return MKT(KTAL_K_PTRQ, targ);
 	case 'a': return MKT(KTAL_K_ARRQ, targ);
 	}
@@ -55,9 +55,9 @@ int kt_svc_sig(const struct kck *ck, u32 svc, s64 targ, struct ksig *sig)
 		return 0;
 	kt_memzero(sig, sizeof(*sig));
 	for (i = 0; s->args[i]; i++)
-		sig->arg[i] = code_type(ck, s->args[i], targ);
+		sig->arg[i] = code_type(s->args[i], targ);
 	sig->nargs = i;
-	sig->ret = code_type(ck, s->ret, targ);
+	sig->ret = code_type(s->ret, targ);
 	sig->headroom = KTAL_SERVICE_HEADROOM;
 	return 1;
 }

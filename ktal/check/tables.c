@@ -86,7 +86,7 @@ u64 kt_tables_arena(const u64 *h, u64 code_size)
 {
 	u64 words = (code_size + 64) / 64 + 1;
 
-	return 8 * (h[KTAL_HDR_NTYPES] + 1 + h[KTAL_HDR_NFIELDS] +
+	return 8 * (h[KTAL_HDR_NTYPES] + KTAL_NBUILTIN + h[KTAL_HDR_NFIELDS] +
 		    h[KTAL_HDR_NLTYPES]) +
 	       8 * h[KTAL_HDR_NSTRUCTS] + 48 * h[KTAL_HDR_NSIGS] +
 	       40 * h[KTAL_HDR_NLABELS] + 48 * h[KTAL_HDR_NIMPORTS] +
@@ -121,24 +121,37 @@ static int tref(struct kck *ck, struct cur *c, ktype *out)
 	return 1;
 }
 
+/* The built-in types, indices 0..KTAL_NBUILTIN-1 (ktal_format.h). */
+static const ktype builtin[KTAL_NBUILTIN] = {
+	[KTAL_T_JUNK] = T_JUNK,
+	[KTAL_T_INT] = T_INT,
+	[KTAL_T_BYTE] = T_BYTE,
+	[KTAL_T_ARR_BYTE] = MKT(KTAL_K_ARR, KTAL_T_BYTE),
+	[KTAL_T_SAVED + 0] = MKT(KTAL_K_SAVED, R_BX),
+	[KTAL_T_SAVED + 1] = MKT(KTAL_K_SAVED, R_BP),
+	[KTAL_T_SAVED + 2] = MKT(KTAL_K_SAVED, R_12),
+	[KTAL_T_SAVED + 3] = MKT(KTAL_K_SAVED, R_13),
+	[KTAL_T_SAVED + 4] = MKT(KTAL_K_SAVED, R_14),
+	[KTAL_T_SAVED + 5] = MKT(KTAL_K_SAVED, R_15),
+};
+
 static int types(struct kck *ck)
 {
 	struct cur c;
 	u32 i;
 
+	for (i = 0; i < KTAL_NBUILTIN; i++)
+		ck->types[i] = builtin[i];
 	start(&c, &ck->sec[1]);
-	for (i = 0; i < ck->ntypes; i++) {
-		u32 k, r = 0;
+	for (i = KTAL_NBUILTIN; i < ck->ntypes; i++) {
+		u32 v = uv(&c), k, r;
 
-		if (c.p >= c.end)
-			return bad_table(ck, ".ktal.types truncated");
-		k = *c.p++;
-		if (k >= KTAL_NKINDS)
-			return bad_table(ck, "unknown type kind");
-		if (k >= KTAL_K_PTR)
-			r = uv(&c);
 		if (c.bad)
 			return bad_table(ck, ".ktal.types truncated");
+		k = v & ((1u << KTAL_K_BITS) - 1);
+		r = v >> KTAL_K_BITS;
+		if (k >= KTAL_NKINDS || (k < KTAL_K_PTR && r != 0))
+			return bad_table(ck, "unknown type kind");
 		switch (k) {
 		case KTAL_K_PTR: case KTAL_K_PTRQ:
 			if (r >= ck->nstructs)
@@ -164,7 +177,6 @@ static int types(struct kck *ck)
 	}
 	if (c.p != c.end)
 		return bad_table(ck, ".ktal.types has trailing bytes");
-	ck->types[ck->ntypes] = T_BYTE; /* the services' arr byte */
 	return 1;
 }
 
@@ -207,10 +219,15 @@ static int sigs(struct kck *ck)
 	start(&c, &ck->sec[3]);
 	for (i = 0; i < ck->nsigs; i++) {
 		struct ksig *s = &ck->sigs[i];
+		u32 v = uv(&c);
 
-		s->nargs = uv(&c);
+		s->nargs = v & ((1u << KTAL_SIG_NARGS_BITS) - 1);
+		s->headroom = v >> KTAL_SIG_NARGS_BITS;
 		if (c.bad || s->nargs > 6)
 			return bad_table(ck, "bad argument count");
+		if (s->headroom > KTAL_MAX_HEADROOM / 8)
+			return bad_table(ck, "headroom too large");
+		s->headroom *= 8; /* the file counts 8-byte words */
 		for (j = 0; j < s->nargs; j++) {
 			if (!tref(ck, &c, &s->arg[j]))
 				return 0;
@@ -221,10 +238,6 @@ static int sigs(struct kck *ck)
 			return 0;
 		if (!value_type(s->ret) || TK(s->ret) == KTAL_K_SAVED)
 			return bad_table(ck, "bad result type");
-		s->headroom = uv(&c);
-		if (c.bad || s->headroom > KTAL_MAX_HEADROOM / 8)
-			return bad_table(ck, "headroom too large");
-		s->headroom *= 8; /* the file counts 8-byte words */
 	}
 	if (c.p != c.end)
 		return bad_table(ck, ".ktal.sigs size mismatch");
@@ -258,7 +271,7 @@ static int labels(struct kck *ck)
 		return bad_table(ck, "no labels");
 	for (i = 0; i < ck->nlabels; i++) {
 		struct klabel *l = &ck->labels[i];
-		u32 delta = uv(&c), n;
+		u32 v = uv(&c), delta = v >> KTAL_L_BITS, n;
 
 		if (c.bad)
 			return bad_table(ck, ".ktal.labels truncated");
@@ -268,9 +281,7 @@ static int labels(struct kck *ck)
 		if (off >= ck->code.len)
 			return bad_table(ck, "label outside the code");
 		l->off = (u32)off;
-		if (c.p >= c.end)
-			return bad_table(ck, ".ktal.labels truncated");
-		l->kind = *c.p++;
+		l->kind = v & ((1u << KTAL_L_BITS) - 1);
 		if (i == 0 && (l->off != 0 || l->kind != KTAL_L_FN))
 			return bad_table(ck, "code must start with a function label");
 		ck->lbits[off / 64] |= 1ULL << (off % 64);
@@ -338,37 +349,20 @@ static int labels(struct kck *ck)
 static int imports(struct kck *ck)
 {
 	struct cur c;
-	u32 i, s;
+	u32 i;
 
 	start(&c, &ck->sec[5]);
 	if (ck->nimports > KTAL_MAX_IMPORTS)
 		return bad_table(ck, "too many imports");
 	for (i = 0; i < ck->nimports; i++) {
-		const u8 *name = c.p;
-		u32 n = 0, targ;
+		u32 v = uv(&c), s, targ;
 
-		while (c.p < c.end && *c.p && n <= KTAL_MAX_NAME) {
-			c.p++;
-			n++;
-		}
-		if (c.p >= c.end || *c.p || n == 0)
-			return bad_table(ck, "bad import name");
-		c.p++;
-		targ = uv(&c);
 		if (c.bad)
 			return bad_table(ck, ".ktal.imports truncated");
-		for (s = 0; s < KTAL_NSERVICES; s++) {
-			const char *sn = kt_services[s].name;
-			u32 j = 0;
-
-			while (j < n && sn[j] && sn[j] == (char)name[j])
-				j++;
-			if (j == n && sn[j] == 0)
-				break;
-		}
-		if (s == KTAL_NSERVICES)
-			return kt_fail(ck, "unknown service", KT_NOTYPE, "",
-				       KT_NOTYPE, (const char *)name);
+		s = v & ((1u << KTAL_I_SVC_BITS) - 1);
+		targ = v >> KTAL_I_SVC_BITS; /* type argument + 1, 0: none */
+		if (s >= KTAL_NSERVICES)
+			return bad_table(ck, "unknown service");
 		ck->imports[i].svc = s;
 		ck->imports[i].targ = targ ? targ - 1 : 0;
 		if (!kt_svc_sig(ck, s, (s64)targ - 1, &ck->imports[i].sig))
@@ -436,7 +430,7 @@ int kt_tables(struct kck *ck)
 	const u64 *h = ck->hdr;
 	u64 words = (ck->code.len + 63) / 64 + 1;
 
-	ck->ntypes = (u32)h[KTAL_HDR_NTYPES];
+	ck->ntypes = KTAL_NBUILTIN + (u32)h[KTAL_HDR_NTYPES];
 	ck->nstructs = (u32)h[KTAL_HDR_NSTRUCTS];
 	ck->nfields = (u32)h[KTAL_HDR_NFIELDS];
 	ck->nsigs = (u32)h[KTAL_HDR_NSIGS];
@@ -444,7 +438,7 @@ int kt_tables(struct kck *ck)
 	ck->nltypes = (u32)h[KTAL_HDR_NLTYPES];
 	ck->nimports = (u32)h[KTAL_HDR_NIMPORTS];
 	ck->nglobals = (u32)h[KTAL_HDR_NGLOBALS];
-	ck->types = take(ck, 4ULL * ck->ntypes + 4, 0);
+	ck->types = take(ck, 4ULL * ck->ntypes, 0);
 	ck->structs = take(ck, sizeof(struct kstruct) * (u64)ck->nstructs, 0);
 	ck->fields = take(ck, 4ULL * ck->nfields, 0);
 	ck->sigs = take(ck, sizeof(struct ksig) * (u64)ck->nsigs, 0);

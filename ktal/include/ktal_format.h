@@ -7,8 +7,9 @@
  * A KTAL object is an ELF64 x86-64 executable.  The verified code and the
  * typed data are each one PT_LOAD segment; the runtime page (stack-limit
  * word and import slots) is a third region the loader provides.  Type
- * information lives in non-loaded sections named .ktal.*; all of them
- * except .ktal.hdr are streams of unsigned LEB128 numbers ("varints").
+ * information lives in non-loaded sections named .ktal.*: streams of
+ * unsigned LEB128 numbers ("varints"), up to 64 bits in .ktal.hdr and 32
+ * bits elsewhere, except .ktal.names (NUL-terminated strings).
  */
 #ifndef KTAL_FORMAT_H
 #define KTAL_FORMAT_H
@@ -19,23 +20,26 @@
 #define KTAL_SEC_STRUCTS ".ktal.structs" /* struct layouts */
 #define KTAL_SEC_SIGS    ".ktal.sigs"	 /* function signatures */
 #define KTAL_SEC_LABELS  ".ktal.labels"	 /* labels, sorted by offset */
-#define KTAL_SEC_IMPORTS ".ktal.imports" /* imported services: name, type argument */
+#define KTAL_SEC_IMPORTS ".ktal.imports" /* imported services: number, type argument */
 #define KTAL_SEC_GLOBALS ".ktal.globals" /* typed globals in the data segment */
 #define KTAL_SEC_NAMES   ".ktal.names"	 /* optional label names (diagnostics) */
 
-/* .ktal.hdr is KTAL_HDR_WORDS unsigned LEB128 numbers (up to 64 bits). */
+/* .ktal.hdr is KTAL_HDR_WORDS unsigned LEB128 numbers (up to 64 bits).
+ * File offsets and addresses are page-aligned and written as page
+ * numbers (the byte value >> KTAL_PAGE_SHIFT). */
 #define KTAL_MAGIC	   0x4C41544BULL /* "KTAL" */
-#define KTAL_VERSION	   2ULL
+#define KTAL_VERSION	   3ULL
+#define KTAL_PAGE_SHIFT	   12
 #define KTAL_HDR_MAGIC	   0  /* KTAL_MAGIC | KTAL_VERSION << 32 */
-#define KTAL_HDR_CODE_OFF  1  /* file offset of the code */
+#define KTAL_HDR_CODE_OFF  1  /* file offset of the code, in pages */
 #define KTAL_HDR_CODE_SIZE 2  /* bytes of code */
-#define KTAL_HDR_CODE_VA   3  /* virtual address of code byte 0 */
-#define KTAL_HDR_DATA_OFF  4  /* file offset of the data segment */
+#define KTAL_HDR_CODE_VA   3  /* virtual address of code byte 0, in pages */
+#define KTAL_HDR_DATA_OFF  4  /* file offset of the data segment, in pages */
 #define KTAL_HDR_DATA_SIZE 5  /* bytes of data (0: no data segment) */
-#define KTAL_HDR_DATA_VA   6  /* virtual address of the data segment */
-#define KTAL_HDR_RT_VA	   7  /* virtual address of the runtime page */
+#define KTAL_HDR_DATA_VA   6  /* virtual address of the data segment, in pages */
+#define KTAL_HDR_RT_VA	   7  /* virtual address of the runtime page, in pages */
 #define KTAL_HDR_ENTRY	   8  /* label index of the entry function */
-#define KTAL_HDR_NTYPES	   9  /* records in .ktal.types */
+#define KTAL_HDR_NTYPES	   9  /* records in .ktal.types (built-in types apart) */
 #define KTAL_HDR_NSTRUCTS  10 /* records in .ktal.structs */
 #define KTAL_HDR_NFIELDS   11 /* fields summed over all structs */
 #define KTAL_HDR_NSIGS	   12 /* records in .ktal.sigs */
@@ -45,25 +49,46 @@
 #define KTAL_HDR_NGLOBALS  16 /* records in .ktal.globals */
 #define KTAL_HDR_WORDS	   17
 
-/* Type kinds (first byte of a .ktal.types record). */
+/* Type kinds.  A .ktal.types record is one varint, kind | ref << 4, where
+ * ref is 0 for JUNK, INT and BYTE. */
 #define KTAL_K_JUNK  0 /* unreadable word */
 #define KTAL_K_INT   1 /* 64-bit integer */
 #define KTAL_K_BYTE  2 /* 8-bit integer: array elements only */
 #define KTAL_K_PTR   3 /* ref: struct; non-null pointer */
 #define KTAL_K_PTRQ  4 /* ref: struct; nullable pointer */
-#define KTAL_K_ARR   5 /* ref: element type (earlier record); non-null array */
+#define KTAL_K_ARR   5 /* ref: element type (earlier index); non-null array */
 #define KTAL_K_ARRQ  6 /* ref: element type; nullable array */
 #define KTAL_K_FN    7 /* ref: signature; non-null code pointer */
 #define KTAL_K_FNQ   8 /* ref: signature; nullable code pointer */
 #define KTAL_K_SAVED 9 /* ref: register; caller's value of a callee-saved reg */
 #define KTAL_K_STK   10 /* checker-internal: rsp - ref, for the stack check */
 #define KTAL_NKINDS  10 /* kinds that may appear in the file: 0..9 */
+#define KTAL_K_BITS  4	/* kind bits in a type record */
 
-/* Label kinds (byte after the offset delta in .ktal.labels). */
+/* Built-in types: type indices 0..KTAL_NBUILTIN-1 are predefined, and the
+ * records of .ktal.types are types KTAL_NBUILTIN, KTAL_NBUILTIN + 1, ... */
+#define KTAL_T_JUNK	  0 /* junk */
+#define KTAL_T_INT	  1 /* int */
+#define KTAL_T_BYTE	  2 /* byte */
+#define KTAL_T_ARR_BYTE	  3 /* arr byte (the services' buffers) */
+#define KTAL_T_SAVED	  4 /* 4..9: saved.rbx saved.rbp saved.r12 .. saved.r15 */
+#define KTAL_NBUILTIN	  10
+
+/* Signatures: a varint nargs | headroom words << 3, the argument type
+ * indices, the result type index. */
+#define KTAL_SIG_NARGS_BITS 3
+
+/* Label kinds.  A .ktal.labels record starts with one varint,
+ * offset delta << 2 | kind. */
 #define KTAL_L_BLOCK 0 /* a block: headroom, registers, slots */
 #define KTAL_L_FN    1 /* a function entry: its signature */
 #define KTAL_L_SAME  2 /* a block with the headroom and slots of the previous
 			  label, itself a block of the same function */
+#define KTAL_L_BITS  2 /* kind bits in the first varint of a label */
+
+/* Imports: one varint per import, service | (type argument + 1) << 5,
+ * type argument + 1 being 0 for services that take none. */
+#define KTAL_I_SVC_BITS 5
 
 /* The runtime page: KTAL_RT_SIZE bytes at KTAL_HDR_RT_VA.  Verified code
  * only ever reads the limit word (stack check) and calls through slots. */
@@ -80,15 +105,16 @@
 
 /* Limits.  Everything the checker reads is capped by one of these. */
 #define KTAL_MAX_CODE	   (64u << 20) /* bytes of code */
-#define KTAL_MAX_RECORDS   ((1u << 24) - 1) /* records in any one table (refs are 24-bit) */
+#define KTAL_MAX_RECORDS   ((1u << 24) - 64) /* records in any one table (refs are
+					       24-bit, built-in types come first) */
 #define KTAL_MAX_FIELDS	   4096	       /* fields in one struct */
 #define KTAL_MAX_SLOTS	   256	       /* known stack slots in a frame */
 #define KTAL_MAX_HEADROOM  (1u << 20)  /* bytes of headroom, any label */
 #define KTAL_ENTRY_HEADROOM 65536      /* headroom the loader guarantees at entry */
 #define KTAL_SERVICE_HEADROOM 64       /* headroom a service call needs past its return address */
-#define KTAL_MAX_NAME	   31	       /* import name length */
 
-/* Service ids (index in the checker's service table). */
+/* Service numbers: the import records name services by these (index in
+ * the checker's service table; at most 1 << KTAL_I_SVC_BITS). */
 #define KTAL_SVC_EXIT	     0
 #define KTAL_SVC_READ	     1
 #define KTAL_SVC_WRITE	     2

@@ -16,6 +16,8 @@ import argparse, glob, os, random, shutil, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, 'tools'))
+import mutate  # noqa: E402  (the object-format helpers)
 AS = os.path.join(ROOT, 'build', 'ktal-as')
 CHECK = os.path.join(ROOT, 'build', 'ktal-check')
 
@@ -176,27 +178,8 @@ def main():
 
 
 def hdr_code(b):
-    import struct
-    shoff, = struct.unpack_from('<Q', b, 40)
-    shnum, shstr = struct.unpack_from('<HH', b, 60)
-    stroff, = struct.unpack_from('<Q', b, shoff + 64 * shstr + 24)
-    for i in range(shnum):
-        name, = struct.unpack_from('<I', b, shoff + 64 * i)
-        if b[stroff + name:].startswith(b'.ktal.hdr\0'):
-            off, = struct.unpack_from('<Q', b, shoff + 64 * i + 24)
-            words = []  # the header is LEB128: magic, code offset, code size
-            while len(words) < 3:
-                v = sh = 0
-                while True:
-                    c = b[off]
-                    off += 1
-                    v |= (c & 0x7f) << sh
-                    sh += 7
-                    if not c & 0x80:
-                        break
-                words.append(v)
-            return words[1], words[2]
-    raise SystemExit('no .ktal.hdr')
+    """(file offset, size) of the code, from the object's .ktal.hdr."""
+    return mutate.Obj(b).code()
 
 
 sys.exit(main())

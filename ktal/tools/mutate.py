@@ -11,8 +11,9 @@ Operations (numbers may be hex with 0x):
   sec-size NAME VALUE        set a section's size (sec-size NAME +N / -N)
   sec-off NAME VALUE         set a section's file offset
   rename NAME NEW            rename a section (NEW no longer than NAME)
-  hdr WORD VALUE             set word WORD of .ktal.hdr (re-encoded at
-                             the end of the file)
+  hdr WORD VALUE             set word WORD of .ktal.hdr as written (offsets
+                             and addresses in pages); re-encoded at the end
+                             of the file
   byte NAME OFF VALUE        set byte OFF of section NAME
   uv NAME K VALUE            set the K-th LEB128 number of section NAME;
                              the new encoding must fit the old length
@@ -23,6 +24,8 @@ Operations (numbers may be hex with 0x):
   dump                       print each section's LEB128 numbers
 """
 import struct, sys
+
+PAGE_SHIFT = 12  # KTAL_PAGE_SHIFT: header offsets and addresses are pages
 
 
 def num(s):
@@ -56,6 +59,13 @@ class Obj:
 
     def hdr_word(self, w):
         return self.hdr_words()[w]
+
+    def code(self):
+        """(file offset, size) of the code, in bytes."""
+        return self.hdr_word(1) << PAGE_SHIFT, self.hdr_word(2)
+
+    def data_off(self):
+        return self.hdr_word(4) << PAGE_SHIFT
 
     def set_hdr(self, words):
         """Re-encode the header at the end of the file."""
@@ -136,13 +146,13 @@ def apply(o, op, a):
             enc[i] |= 0x80
         b[s:s + n] = bytes(enc)
     elif op == 'data':
-        b[o.hdr_word(4) + num(a[0])] = num(a[1])
+        b[o.data_off() + num(a[0])] = num(a[1])
     elif op == 'code':
-        off = o.hdr_word(1) + num(a[0])
+        off = o.code()[0] + num(a[0])
         h = bytes.fromhex(a[1])
         b[off:off + len(h)] = h
     elif op == 'extract-code':
-        off, size = o.hdr_word(1), o.hdr_word(2)
+        off, size = o.code()
         o.b = bytearray(b'C' + b[off:off + size])
     elif op == 'dump':
         for name in sorted(o.shdrs()):
@@ -172,4 +182,5 @@ def main():
         open(sys.argv[2], 'wb').write(o.b)
 
 
-main()
+if __name__ == '__main__':
+    main()
