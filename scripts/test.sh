@@ -54,6 +54,8 @@ if make --no-print-directory kernel && make --no-print-directory image; then
 	# then the boot-time refusals (pti=on, kml=off).
 	suite attacks tests/attacks/run.sh --no-build --cpus 2
 	suite boot-refusals tests/attacks/boot-refusals.sh --no-build
+	# Unmodified Debian programs (tests/realprogs), ring 0 against ring 3.
+	suite realprogs tests/realprogs/run.sh --no-build
 else
 	echo "FAIL build: the kernel or the guest image did not build" | tee -a "$results"
 fi

@@ -4,8 +4,11 @@ The base image holds busybox, the init script, the guest test runner, the
 guest tests (each built twice: static with musl, dynamic with glibc), the
 benchmarks, and copies of the tests under /trusted/tests for ring-0 runs.
 add_binary() puts any host (Debian) program into an image together with the
-shared libraries and the ELF interpreter it needs, found with ldd.
+shared libraries and the ELF interpreter it needs, found with ldd; add_tree()
+puts a host directory (a program's data, such as Python's standard library)
+into an image, with the libraries of the ELF files in it.
 """
+import fnmatch
 import glob
 import os
 import re
@@ -42,6 +45,45 @@ def add_binary(archive, host_path, guest_path=None, mode=0o755):
     archive.add_host_file(guest_path or host_path, host_path, mode)
     for lib in shared_libraries(host_path):
         add_path_with_links(archive, lib)
+
+
+def is_elf(host_path):
+    try:
+        with open(host_path, "rb") as f:
+            return f.read(4) == b"\x7fELF"
+    except OSError:
+        return False
+
+
+def add_tree(archive, host_dir, guest_dir=None, exclude=()):
+    """Add the directory HOST_DIR at GUEST_DIR (default the same path).
+
+    Files keep their mode bits (owned by root), symlinks are kept as they
+    are, directories whose name matches a pattern of EXCLUDE are left out, and every ELF
+    file (e.g. a Python extension module) brings the libraries it loads,
+    at their host paths.
+    """
+    host_dir = host_dir.rstrip("/") or "/"
+    guest_dir = (guest_dir or host_dir).rstrip("/")
+    archive.add_dir(guest_dir)
+    for root, dirs, files in os.walk(host_dir):
+        dirs[:] = sorted(d for d in dirs if not any(fnmatch.fnmatchcase(d, pat) for pat in exclude))
+        rel = os.path.relpath(root, host_dir)
+        groot = guest_dir if rel == "." else os.path.join(guest_dir, rel)
+        for d in dirs:
+            if os.path.islink(os.path.join(root, d)):
+                archive.add_symlink(os.path.join(groot, d), os.readlink(os.path.join(root, d)))
+            else:
+                archive.add_dir(os.path.join(groot, d))
+        for name in sorted(files):
+            host = os.path.join(root, name)
+            if os.path.islink(host):
+                archive.add_symlink(os.path.join(groot, name), os.readlink(host))
+            elif os.path.isfile(host):
+                archive.add_host_file(os.path.join(groot, name), host, os.stat(host).st_mode & 0o755)
+                if is_elf(host):
+                    for lib in shared_libraries(host):
+                        add_path_with_links(archive, lib)
 
 
 def add_path_with_links(archive, path):
