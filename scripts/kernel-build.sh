@@ -18,10 +18,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$top/scripts/lib.sh"
 
-variant=kernel
+variant=kernel unpatched=
 series="$top/kernel/patches/series"
 if [ "${1:-}" = --unpatched ]; then
 	variant=kernel-vanilla
+	unpatched=yes
 	series=/dev/null
 fi
 
@@ -99,7 +100,7 @@ if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$src_stamp" ]; then
 fi
 
 # 3. Config and build.
-"$top/scripts/kernel-config.sh" "$src" "$obj"
+"$top/scripts/kernel-config.sh" "$src" "$obj" ${unpatched:+--unpatched}
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 ccache -M 8G >/dev/null 2>&1 || true
 jobs=$(nproc)
