@@ -9,6 +9,9 @@
 #   make bench   the benchmarks, in one VM boot
 #   make bench-vanilla  ring-3 figures on the patched and on an unpatched
 #                kernel of the same config (builds a second kernel)
+#   make bench-apps  real programs (redis, sqlite3, a fork/exec script) in
+#                ring 3 against ring 0, in one boot (bench/apps)
+#   make stress DURATION=10m  stress-ng in ring 3, then in ring 0 (tests/stress)
 #   make libc    the KML musl and its wrapper (build/libc/bin/kml-cc)
 #   make libc-test  host tests of the KML musl
 #
@@ -34,7 +37,7 @@ KMLCC := $(B)/libc/bin/kml-cc
 LIBC_GUEST_TESTS := $(G)/tests/direct_libc.musl $(G)/tests/direct_libc.glibc \
                     $(G)/tests/direct_redzone.musl $(G)/tests/direct_redzone.glibc
 
-.PHONY: all demo test kernel image deps bench bench-vanilla guest libc libc-test clean selftests
+.PHONY: all demo test kernel image deps bench bench-vanilla bench-apps stress guest libc libc-test clean selftests
 all: demo
 
 deps:
@@ -111,6 +114,16 @@ bench-vanilla: deps
 	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image
 	@scripts/kernel-build.sh --unpatched
 	@scripts/bench.sh --vanilla
+
+bench-apps: deps
+	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image
+	@bench/apps/run.sh --no-build
+
+# How long stress-ng runs in each ring (stress-ng's syntax: 90s, 10m, 1h).
+DURATION ?= 10m
+stress: deps
+	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image
+	@tests/stress/run.sh --no-build --duration $(DURATION)
 
 clean:
 	rm -rf $(G) $(B)/vm

@@ -1,0 +1,93 @@
+#!/bin/sh
+# The application benchmark's guest side (as /apps/run.sh): unmodified
+# Debian programs from /realprogs/bin (ring 3) and /trusted/realprogs/bin
+# (ring 0), in ROUNDS alternating rounds (ring 3, ring 0, ring 3, ...), so
+# that a change of load on the host touches both rings alike.  Output, for
+# bench/apps/table.py:
+#   @result METRIC RING VALUE UNIT     one measurement
+#   @ring WHAT RING KERNELMODE         which ring a measured program ran in
+# Metrics:
+#   redis-set, redis-get   requests/s, redis-benchmark against redis-server
+#                          (both of the ring), loopback TCP, 20 clients
+#   sqlite-insert          inserts/s: one sqlite3 process runs INSERTS
+#                          statements, each its own transaction (journal
+#                          created, written, synced, deleted)
+#   sqlite-query           queries/s: one sqlite3 process runs QUERIES
+#                          point SELECTs on a table of 20000 rows
+#   forkexec               seconds: the busybox shell running
+#                          tests/realprogs/cases/forkexec-loop ITERATIONS
+# sqlite and fork/exec are timed from outside by /apps/apptime (the whole
+# process: loading, work, exit).
+#
+# Usage: run.sh ROUNDS SCALE   (SCALE multiplies the sizes; 1 by default)
+rounds=${1:-3}
+scale=${2:-1}
+sz() { awk -v n="$1" -v s="$scale" 'BEGIN { v = int(n * s); print (v < 1 ? 1 : v) }'; }
+REQUESTS=$(sz 20000) INSERTS=$(sz 3000) QUERIES=$(sz 20000) ITERATIONS=$(sz 150)
+echo "@config rounds=$rounds requests=$REQUESTS inserts=$INSERTS queries=$QUERIES iterations=$ITERATIONS cpus=$(nproc)"
+kmode() { sed -n 's/^KernelMode:[[:space:]]*//p' "/proc/$1/status"; }
+say() { echo "kml-apps: $*" >/dev/console; }
+
+# busybox's applets next to each busybox (the fork/exec script's PATH).
+for dir in /realprogs/bin /trusted/realprogs/bin; do
+	for applet in $($dir/busybox --list); do
+		[ -e "$dir/$applet" ] || ln -s busybox "$dir/$applet"
+	done
+done
+
+# The SQL, written once (ring 3 tools; not measured).
+mkdir -p /tmp/apps
+awk -v n=20000 'BEGIN { print "CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT, n INTEGER);"; print "BEGIN;";
+	for (i = 1; i <= n; i++) printf "INSERT INTO t VALUES(%d, \"value-%d\", %d);\n", i, i, (i * 7919) % 10007;
+	print "COMMIT;" }' >/tmp/apps/setup.sql
+awk -v n=$INSERTS 'BEGIN { print "CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT, n INTEGER);";
+	for (i = 1; i <= n; i++) printf "INSERT INTO t(v, n) VALUES(\"row-%d\", %d);\n", i, i % 97 }' >/tmp/apps/insert.sql
+awk -v n=$QUERIES 'BEGIN { for (i = 1; i <= n; i++) printf "SELECT v, n FROM t WHERE k = %d;\n", (i * 104729) % 20000 + 1 }' >/tmp/apps/query.sql
+
+redis() {	# redis RING BIN
+	port=6400
+	dir=/tmp/apps/redis.$1; rm -rf $dir; mkdir -p $dir
+	"$2/redis-server" --port $port --bind 127.0.0.1 --dir $dir --save '' --appendonly no --logfile $dir/log &
+	pid=$!
+	i=0
+	until "$2/redis-cli" -p $port ping >/dev/null 2>&1; do
+		i=$((i + 1)); [ $i -lt 600 ] || { echo "@error redis-server did not start in ring $1"; cat $dir/log; return; }
+		sleep 0.1
+	done
+	echo "@ring redis-server $1 $(kmode $pid)"
+	"$2/redis-benchmark" -p $port -t set,get -n $REQUESTS -c 20 --csv >$dir/csv 2>$dir/err ||
+		echo "@error redis-benchmark failed in ring $1: $(cat $dir/err)"
+	awk -F, -v r=$1 '{ gsub(/"/, "") } $1 == "SET" || $1 == "GET" { printf "@result redis-%s %s %s requests/s\n", tolower($1), r, $2 }' $dir/csv
+	"$2/redis-cli" -p $port shutdown nosave >/dev/null 2>&1
+	wait $pid
+}
+
+timed() {	# timed METRIC RING COUNT UNIT COMMAND...: run COMMAND under apptime, report COUNT/seconds
+	m=$1 r=$2 count=$3 unit=$4; shift 4
+	if /apps/apptime "$m" "$@" 2>/tmp/apps/time >/tmp/apps/out; then
+		awk -v m=$m -v r=$r -v c=$count -v u="$unit" '$1 == "@time" {
+			s = $3 / 1e9; if (u == "s") printf "@result %s %s %.4f s\n", m, r, s;
+			else printf "@result %s %s %.1f %s\n", m, r, c / s, u }' /tmp/apps/time
+	else
+		echo "@error $m failed in ring $r: $(cat /tmp/apps/time)"
+	fi
+}
+
+for round in $(seq "$rounds"); do
+	for ring in 3 0; do
+		if [ $ring = 0 ]; then BIN=/trusted/realprogs/bin; else BIN=/realprogs/bin; fi
+		say "round $round of $rounds, ring $ring"
+		echo "@ring busybox $ring $("$BIN/cat" /proc/self/status | sed -n 's/^KernelMode:[[:space:]]*//p')"
+		redis $ring $BIN
+		db=/tmp/apps/db.$ring
+		rm -f $db.*
+		timed sqlite-insert $ring $INSERTS inserts/s "$BIN/sqlite3" $db.insert ".read /tmp/apps/insert.sql"
+		"$BIN/sqlite3" $db.query ".read /tmp/apps/setup.sql"
+		timed sqlite-query $ring $QUERIES queries/s "$BIN/sqlite3" $db.query ".read /tmp/apps/query.sql"
+		echo "@ring sqlite3 $ring $("$BIN/sqlite3" -cmd '.mode ascii' -cmd '.separator "|" "\n"' -cmd 'CREATE TEMP TABLE st(l)' \
+			-cmd '.import /proc/self/status st' :memory: "SELECT trim(substr(l, 12), char(9, 32)) FROM st WHERE l LIKE 'KernelMode:%'")"
+		(PATH=$BIN; export PATH; timed forkexec $ring 1 s "$BIN/sh" /apps/forkexec-loop $ITERATIONS)
+		echo "@ring forkexec-children $ring $(sed -n 's/^@ring exec-children //p' /tmp/apps/out)"
+	done
+done
+echo "@end"

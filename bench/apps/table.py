@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Table, CSV and chart of the application benchmark (bench/apps).
+
+Input: the guest's output (bench/apps/guest.sh):
+    @config KEY=VALUE ...            the sizes of the run
+    @result METRIC RING VALUE UNIT   one measurement (one a round)
+    @ring WHAT RING KERNELMODE       the ring a measured program ran in
+    @error WHAT                      something that failed
+Output: one row a metric: the median over the rounds in ring 3 and in
+ring 0 (with the spread, min-max), and how much faster ring 0 is (for a
+time, ring 3 over ring 0; for a rate, ring 0 over ring 3: above 1 means
+ring 0 is faster).  A ring whose @ring lines contradict it (a program
+that ran in the other ring) is refused, never shown as a figure.
+
+    table.py GUEST.TXT [--csv FILE] [--plot FILE.png]
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+METRICS = [  # (name, title, higher is better)
+    ("redis-set", "redis SET", True),
+    ("redis-get", "redis GET", True),
+    ("sqlite-insert", "sqlite insert", True),
+    ("sqlite-query", "sqlite query", True),
+    ("forkexec", "fork/exec script", False),
+]
+RINGS = ["3", "0"]
+
+
+def parse(path):
+    results, units, bad, errors, config = {}, {}, {}, [], ""
+    with open(path, errors="replace") as f:
+        for line in f:
+            p = line.split()
+            if not p:
+                continue
+            if p[0] == "@config":
+                config = " ".join(p[1:])
+            elif p[0] == "@result" and len(p) >= 4:
+                try:
+                    v = float(p[3])
+                except ValueError:
+                    continue
+                results.setdefault((p[1], p[2]), []).append(v)
+                units[p[1]] = p[4] if len(p) > 4 else ""
+            elif p[0] == "@ring" and len(p) >= 3:
+                want = "1" if p[2] == "0" else "0"
+                got = p[3] if len(p) > 3 else "none"
+                if got != want:
+                    bad.setdefault(p[2], set()).add(f"{p[1]} KernelMode={got}")
+            elif p[0] == "@error":
+                errors.append(" ".join(p[1:]))
+    for ring, what in bad.items():
+        for key in [k for k in results if k[1] == ring]:
+            del results[key]
+    return results, units, bad, errors, config
+
+
+def fmt(x):
+    return f"{x:.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def summary(v):
+    return statistics.median(v), min(v), max(v)
+
+
+def speedup(name, higher, results):
+    r3, r0 = results.get((name, "3")), results.get((name, "0"))
+    if not r3 or not r0:
+        return None
+    m3, m0 = statistics.median(r3), statistics.median(r0)
+    if not m3 or not m0:
+        return None
+    return m0 / m3 if higher else m3 / m0
+
+
+def print_table(results, units, bad, errors, config):
+    print(f"{'metric':<18}{'unit':<12}{'ring 3 (min-max)':>28}{'ring 0 (min-max)':>28}{'ring 0 speed':>14}")
+    print("-" * 100)
+    for name, title, higher in METRICS:
+        row = f"{title:<18}{units.get(name, ''):<12}"
+        for ring in RINGS:
+            v = results.get((name, ring))
+            if v:
+                m, lo, hi = summary(v)
+                row += f"{fmt(m)} ({fmt(lo)}-{fmt(hi)})".rjust(28)
+            else:
+                row += f"{'n/a':>28}"
+        s = speedup(name, higher, results)
+        row += f"{s:>13.3f}x" if s else f"{'-':>14}"
+        print(row)
+    print()
+    if config:
+        print(f"sizes: {config}")
+    n = max((len(v) for v in results.values()), default=0)
+    print(f"Each figure: the median of {n} rounds (ring 3 and ring 0 alternating, one boot), with min-max.")
+    print("'ring 0 speed': above 1 means ring 0 is faster (rates: ring 0 / ring 3; times: ring 3 / ring 0).")
+    print("QEMU TCG (software emulation): compare within this table, not with hardware.")
+    for ring, what in bad.items():
+        print(f"ring {ring}: refused, programs ran in the wrong ring: {', '.join(sorted(what))}")
+    for e in errors:
+        print(f"error: {e}")
+
+
+def write_csv(results, units, path):
+    with open(path, "w") as f:
+        f.write("metric,ring,unit,median,min,max,rounds,ring0_speedup\n")
+        for name, _, higher in METRICS:
+            s = speedup(name, higher, results)
+            for ring in RINGS:
+                v = results.get((name, ring))
+                if not v:
+                    f.write(f"{name},{ring},{units.get(name, '')},,,,0,\n")
+                    continue
+                m, lo, hi = summary(v)
+                f.write(f"{name},{ring},{units.get(name, '')},{m:.4f},{lo:.4f},{hi:.4f},{len(v)},"
+                        f"{'' if s is None else f'{s:.4f}'}\n")
+
+
+def plot(results, units, path):
+    """Each metric relative to ring 3 (ring 3 = 1; higher is better), with
+    the absolute medians written in the bars."""
+    rows = []
+    for name, title, higher in METRICS:
+        r3, r0 = results.get((name, "3")), results.get((name, "0"))
+        if not r3 or not r0:
+            continue
+        m3, m0 = statistics.median(r3), statistics.median(r0)
+        rel0 = m0 / m3 if higher else m3 / m0
+        u = units.get(name, "")
+        rows.append((title.replace(" ", "\\n", 1), 1.0, rel0, f"{fmt(m3)} {u}", f"{fmt(m0)} {u}"))
+    if not rows:
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as dat:
+        for i, r in enumerate(rows):
+            dat.write(f'{i} "{r[0]}" {r[1]} {r[2]} "{r[3]}" "{r[4]}"\n')
+    script = f"""
+set terminal pngcairo size 1200,650 font "Sans,11"
+set output "{path}"
+set title "Real programs in the KML guest: ring 0 against ring 3 (QEMU TCG, one boot, medians; higher is better)"
+set ylabel "speed relative to ring 3"
+set yrange [0:*]
+set bmargin 4
+set key outside top center horizontal
+set grid ytics
+set style fill solid 0.85 border -1
+set boxwidth 0.38
+set xrange [-0.6:{len(rows) - 0.4}]
+set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "#444444"
+plot "{dat.name}" using ($1 - 0.2):3:xtic(2) with boxes title "ring 3" lc rgb "#d62728", \\
+     "" using ($1 + 0.2):4 with boxes title "ring 0 (from /trusted)" lc rgb "#2ca02c", \\
+     "" using ($1 - 0.2):(0.04):5 with labels rotate left font "Sans,10" tc rgb "white" notitle, \\
+     "" using ($1 + 0.2):(0.04):6 with labels rotate left font "Sans,10" tc rgb "white" notitle
+"""
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"table: gnuplot failed, no chart: {getattr(e, 'stderr', e)}", file=sys.stderr)
+    finally:
+        os.unlink(dat.name)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("input")
+    ap.add_argument("--csv")
+    ap.add_argument("--plot")
+    a = ap.parse_args()
+    results, units, bad, errors, config = parse(a.input)
+    if not results:
+        print_table(results, units, bad, errors, config)
+        sys.exit("table: no benchmark results in " + a.input)
+    print_table(results, units, bad, errors, config)
+    if a.csv:
+        write_csv(results, units, a.csv)
+    if a.plot:
+        plot(results, units, a.plot)
+    if errors or bad:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
