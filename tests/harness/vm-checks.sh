@@ -45,6 +45,19 @@ expect runner-catches-failure 1 'FAIL ring3/musl/must_fail: exit 1' '' -- sh \
 	 echo "must_fail 10" > /tests/list && /tests/run-tests.sh 3' --file "$out/must_fail"
 grep -q 'expected 5, got 4' "$out/runner-catches-failure.out" &&
 	pass runner-shows-why || fail runner-shows-why "expected the test's 'expected 5, got 4' in the runner's output"
+# The guest test runner on the ring-0 busybox: the shell that runs it and
+# every utility it starts (timeout, sed, grep...) come from /trusted/bin.
+# Each reports its own ring through /proc/PID/status.
+expect runner-on-ring0-busybox 0 'END passed=[1-9][0-9]* failed=0' '' -- sh \
+	'PATH=/trusted/bin:$PATH exec /trusted/bin/sh -c "
+	 echo shell \$(grep ^KernelMode: /proc/\$\$/status);
+	 echo grep \$(grep ^KernelMode: /proc/self/status);
+	 sh /tests/run-tests.sh \"3 0\" signal"'
+for tool in shell grep; do
+	grep -qE "^$tool KernelMode: 1\$" "$out/runner-on-ring0-busybox.out" &&
+		pass "ring0-busybox-$tool" ||
+		fail "ring0-busybox-$tool" "expected '$tool KernelMode: 1' (ring 0) in the output, got: $(head -c 300 "$out/runner-on-ring0-busybox.out" | tr '\n' ' ')"
+done
 expect catches-warning 125 '' 'kernel WARNING' -- sh 'echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT; echo survived'
 expect catches-oops 125 '' 'kernel (oops|BUG)' -- sh 'echo BUG > /sys/kernel/debug/provoke-crash/DIRECT; echo survived'
 expect catches-panic 125 '' 'kernel panic' -- sh 'echo PANIC > /sys/kernel/debug/provoke-crash/DIRECT; echo survived'

@@ -153,6 +153,14 @@ def base_image(top, out_path):
     a.add_host_file("bin/kml-ring", os.path.join(guest_build, "bin/kml-ring"), 0o755)
     a.add_dir("trusted")
     a.add_host_file("trusted/sbin/kml-ring", os.path.join(guest_build, "bin/kml-ring"), 0o755)
+    # The same busybox in /trusted/bin, every applet a link to it: the
+    # guest's shell and utilities in ring 0 (a harness check runs the guest
+    # test runner on them).
+    a.add_host_file("trusted/bin/busybox", BUSYBOX, 0o755)
+    for applet in applets:
+        name = os.path.basename(applet)
+        if name not in ("busybox", "linuxrc"):
+            a.add_symlink("trusted/bin/" + name, "/trusted/bin/busybox")
 
     tests = test_names(top)
     a.add_file("tests/list", "".join(f"{n} {t}\n" for n, t in tests).encode())
