@@ -86,12 +86,13 @@ struct ldef {
 	uint32_t off;		/* code offset, set in pass 1 */
 };
 
-/* An import. */
+/* An import: .ktal.impnames gets the service's name, .ktal.imports its
+ * type. */
 struct idef {
 	char name[MAXNAME];	/* local name used in "call [name]" */
 	int svc;		/* KTAL_SVC_* */
 	int targ;		/* type argument (struct or type index), -1 none */
-	int sig;		/* signature index */
+	struct gdef type;	/* the service's signature at targ (name unused) */
 };
 
 /* A global array in the data segment. */
@@ -133,6 +134,7 @@ int parse_type(void);
 int type_of(int kind, int ref);
 int sig_of(const struct gdef *g);
 int svc_by_name(const char *name);
+const char *svc_name(int svc);		/* the name an import is linked by */
 void *xrealloc(void *p, size_t n);
 
 /* insn.c */

@@ -19,10 +19,26 @@ static const char *const reg64[16] = {
 	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
 };
 
-static const char *const svcname[KTAL_NSERVICES] = {
-	"exit", "read", "write", "open", "close", "getpid", "alloc", "free",
-	"alloc_array", "free_array",
+/* The service table as the checker has it (check/services.c): name,
+ * one code per argument, code of the result.  Codes: i int, b arr byte,
+ * p ptr? S, a arr? T (S, T: the type argument), j junk. */
+static const struct { const char *name, *args; char ret; } svc[KTAL_NSERVICES] = {
+	[KTAL_SVC_EXIT]	       = { "exit", "i", 'j' },
+	[KTAL_SVC_READ]	       = { "read", "ibii", 'i' },
+	[KTAL_SVC_WRITE]       = { "write", "ibii", 'i' },
+	[KTAL_SVC_OPEN]	       = { "open", "bii", 'i' },
+	[KTAL_SVC_CLOSE]       = { "close", "i", 'i' },
+	[KTAL_SVC_GETPID]      = { "getpid", "", 'i' },
+	[KTAL_SVC_ALLOC]       = { "alloc", "", 'p' },
+	[KTAL_SVC_FREE]	       = { "free", "p", 'i' },
+	[KTAL_SVC_ALLOC_ARRAY] = { "alloc_array", "i", 'a' },
+	[KTAL_SVC_FREE_ARRAY]  = { "free_array", "a", 'i' },
 };
+
+const char *svc_name(int s)
+{
+	return svc[s].name;
+}
 
 void *xrealloc(void *p, size_t n)
 {
@@ -41,7 +57,7 @@ int svc_by_name(const char *name)
 	int i;
 
 	for (i = 0; i < KTAL_NSERVICES; i++)
-		if (!strcmp(svcname[i], name))
+		if (!strcmp(svc[i].name, name))
 			return i;
 	return -1;
 }
@@ -329,8 +345,9 @@ static void decl_struct(void)
 static void decl_import(void)
 {
 	struct idef im;
-	char svc[MAXNAME];
+	char sname[MAXNAME];
 	const char *at;
+	int i;
 
 	memset(&im, 0, sizeof(im));
 	at = S.p;
@@ -339,10 +356,10 @@ static void decl_import(void)
 		error_at(at, "import '%s' defined twice", im.name);
 	expect("=", "'='");
 	at = S.p;
-	need_ident(svc, "a service name");
-	im.svc = svc_by_name(svc);
+	need_ident(sname, "a service name");
+	im.svc = svc_by_name(sname);
 	if (im.svc < 0)
-		error_at(at, "unknown service '%s'", svc);
+		error_at(at, "unknown service '%s'", sname);
 	im.targ = -1;
 	if (im.svc == KTAL_SVC_ALLOC || im.svc == KTAL_SVC_FREE) {
 		char sn[MAXNAME];
@@ -359,6 +376,19 @@ static void decl_import(void)
 		im.targ = parse_type();
 		expect(">", "'>'");
 	}
+	/* the import's type: the service's signature at the type argument */
+	for (i = 0; i <= (int)strlen(svc[im.svc].args); i++) {
+		char c = svc[im.svc].args[i] ? svc[im.svc].args[i] : svc[im.svc].ret;
+		int t = c == 'i' ? KTAL_T_INT : c == 'b' ? KTAL_T_ARR_BYTE :
+			c == 'p' ? type_of(KTAL_K_PTRQ, im.targ) :
+			c == 'a' ? type_of(KTAL_K_ARRQ, im.targ) : KTAL_T_JUNK;
+
+		if (svc[im.svc].args[i])
+			im.type.arg[im.type.nargs++] = t;
+		else
+			im.type.ret = t;
+	}
+	im.type.headroom = KTAL_SERVICE_HEADROOM;
 	if (P.nimports >= KTAL_MAX_IMPORTS)
 		error_at(at, "too many imports (at most %d)", KTAL_MAX_IMPORTS);
 	GROW(P.imports, P.nimports);

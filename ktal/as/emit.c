@@ -59,6 +59,7 @@ static void pad_to(struct buf *b, size_t align)
 		put8(b, 0);
 }
 
+#define NSEC 9 /* .ktal.* sections */
 struct sec {
 	const char *name;
 	struct buf b;
@@ -67,10 +68,10 @@ struct sec {
 
 void write_object(const char *out)
 {
-	struct sec sec[8] = {
+	struct sec sec[NSEC] = {
 		{ .name = KTAL_SEC_HDR }, { .name = KTAL_SEC_TYPES }, { .name = KTAL_SEC_STRUCTS },
 		{ .name = KTAL_SEC_SIGS }, { .name = KTAL_SEC_LABELS }, { .name = KTAL_SEC_IMPORTS },
-		{ .name = KTAL_SEC_GLOBALS }, { .name = KTAL_SEC_NAMES },
+		{ .name = KTAL_SEC_GLOBALS }, { .name = KTAL_SEC_NAMES }, { .name = KTAL_SEC_IMPNAMES },
 	};
 	struct buf f = { 0 }, shstr = { 0 }, rtpage = { 0 }, data = { 0 };
 	uint64_t nfields = 0, nltypes = 0, prev = 0, rt_off, code_off, data_off;
@@ -135,9 +136,16 @@ void write_object(const char *out)
 			uv(&sec[4].b, (uint64_t)l->slots[r]);
 		nltypes += (uint64_t)l->nslots;
 	}
-	for (i = 0; i < P.nimports; i++)
-		uv(&sec[5].b, (uint64_t)P.imports[i].svc |
-			      (uint64_t)(P.imports[i].targ + 1) << KTAL_I_SVC_BITS);
+	for (i = 0; i < P.nimports; i++) {
+		const struct gdef *g = &P.imports[i].type;
+
+		put(&sec[8].b, svc_name(P.imports[i].svc), strlen(svc_name(P.imports[i].svc)) + 1);
+		uv(&sec[5].b, (uint64_t)g->nargs |
+			      ((uint64_t)g->headroom / 8) << KTAL_SIG_NARGS_BITS);
+		for (j = 0; j < g->nargs; j++)
+			uv(&sec[5].b, (uint64_t)g->arg[j]);
+		uv(&sec[5].b, (uint64_t)g->ret);
+	}
 	for (i = 0; i < P.ndata; i++) {
 		const struct ddef *d = &P.data[i];
 
@@ -213,14 +221,14 @@ void write_object(const char *out)
 			uv(&sec[0].b, h[i]);
 	}
 	put8(&shstr, 0);
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < NSEC; i++) {
 		sec[i].off = f.n;
 		put(&f, sec[i].b.p ? sec[i].b.p : (uint8_t *)"", sec[i].b.n);
 	}
 	{
-		uint64_t text_name, data_name, shstr_name, shstr_off, name[8];
+		uint64_t text_name, data_name, shstr_name, shstr_off, name[NSEC];
 
-		for (i = 0; i < 8; i++) {
+		for (i = 0; i < NSEC; i++) {
 			name[i] = shstr.n;
 			put(&shstr, sec[i].name, strlen(sec[i].name) + 1);
 		}
@@ -234,7 +242,7 @@ void write_object(const char *out)
 		put(&f, shstr.p, shstr.n);
 		pad_to(&f, 8);
 		shoff = f.n;
-		/* section headers: null, 8 ktal, .text, .data, .shstrtab */
+		/* section headers: null, NSEC ktal, .text, .data, .shstrtab */
 		for (i = 0; i < 64; i++)
 			put8(&f, 0);
 #define SH(nm, type, flags, addr, off, size) do { \
@@ -243,7 +251,7 @@ void write_object(const char *out)
 		uint32_t z32[2] = { 0, 0 }; uint64_t z64[2] = { 1, 0 }; \
 		put(&f, a32, 8); put(&f, a64, 32); put(&f, z32, 8); put(&f, z64, 16); \
 	} while (0)
-		for (i = 0; i < 8; i++)
+		for (i = 0; i < NSEC; i++)
 			SH(name[i], 1, 0, 0, sec[i].off, sec[i].b.n);
 		SH(text_name, 1, 6, CODE_VA, code_off, P.codelen);
 		SH(data_name, 1, 3, data.n ? data_va() : 0, data_off, data.n);
@@ -258,7 +266,7 @@ void write_object(const char *out)
 			{ 1 | 5ULL << 32, code_off, CODE_VA, CODE_VA, P.codelen, P.codelen, 4096 },
 			{ 1 | 6ULL << 32, data_off, data_va(), data_va(), data.n, data.n, 4096 },
 		};
-		uint16_t h16[6] = { 64, 56, (uint16_t)nph, 64, 12, 11 };
+		uint16_t h16[6] = { 64, 56, (uint16_t)nph, 64, NSEC + 4, NSEC + 3 };
 		uint64_t entry_va = RT_CODE_VA, phoff = 64;
 
 		memcpy(e, "\177ELF\2\1\1", 7);

@@ -6,9 +6,10 @@
  *                         (best of several runs), MB of code per second
  *   bench ann FILE...     for each object: code bytes; annotation bytes
  *                         (the type tables: every .ktal.* section but
- *                         the header and the optional names); header
- *                         and names bytes; annotations / code, and
- *                         annotations + header / code (spec.md 10)
+ *                         the header, the import names and the optional
+ *                         label names); header, import-name and label-name
+ *                         bytes; annotations / code, and annotations +
+ *                         header + import names / code (spec.md 10)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -41,10 +42,12 @@ static uint64_t rd64(const uint8_t *p)
 	return v;
 }
 
-/* Sizes of the .ktal.* sections: *ann (all but the header and the names),
- * *hdr, *names.  The section headers of an object that ktal_info has
- * accepted are known to lie inside the file. */
-static void sizes(const uint8_t *e, uint64_t *ann, uint64_t *hdr, uint64_t *names)
+/* Sizes of the .ktal.* sections: *ann (the type tables: all but the
+ * header and the two name tables), *hdr, *imp (import names: linkage,
+ * not types), *names (label names).  The section headers of an object
+ * that ktal_info has accepted are known to lie inside the file. */
+static void sizes(const uint8_t *e, uint64_t *ann, uint64_t *hdr, uint64_t *imp,
+		  uint64_t *names)
 {
 	uint64_t shoff = rd64(e + 40), str;
 	uint16_t shnum, shstr, i;
@@ -52,7 +55,7 @@ static void sizes(const uint8_t *e, uint64_t *ann, uint64_t *hdr, uint64_t *name
 	memcpy(&shnum, e + 60, 2);
 	memcpy(&shstr, e + 62, 2);
 	str = rd64(e + shoff + 64u * shstr + 24);
-	*ann = *hdr = *names = 0;
+	*ann = *hdr = *imp = *names = 0;
 	for (i = 0; i < shnum; i++) {
 		const uint8_t *sh = e + shoff + 64u * i;
 		const char *n = (const char *)e + str + (uint32_t)rd64(sh);
@@ -60,6 +63,8 @@ static void sizes(const uint8_t *e, uint64_t *ann, uint64_t *hdr, uint64_t *name
 
 		if (!strcmp(n, ".ktal.names"))
 			*names += size;
+		else if (!strcmp(n, ".ktal.impnames"))
+			*imp += size;
 		else if (!strcmp(n, ".ktal.hdr"))
 			*hdr += size;
 		else if (!strncmp(n, ".ktal.", 6))
@@ -84,12 +89,12 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "speed"))
 		printf("%12s %12s %12s %10s\n", "code bytes", "annot bytes", "check ms", "MB/s");
 	else
-		printf("%-8s %6s %12s %8s %8s %10s %10s\n", "program", "code", "annotations", "header",
-		       "names", "annot/code", "all/code");
+		printf("%-8s %6s %12s %8s %9s %8s %10s %10s\n", "program", "code", "annotations",
+		       "header", "imp.names", "names", "annot/code", "all/code");
 	for (i = 2; i < argc; i++) {
 		size_t len, need;
 		uint8_t *e = slurp(argv[i], &len);
-		uint64_t code, ann, names, hdr;
+		uint64_t code, ann, names, hdr, imp;
 		struct ktal_diag d = { 0 };
 		struct ktal_info info;
 		void *arena;
@@ -105,15 +110,16 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		code = info.code_size;
-		sizes(e, &ann, &hdr, &names);
+		sizes(e, &ann, &hdr, &imp, &names);
 		if (!strcmp(argv[1], "ann")) {
 			const char *base = strrchr(argv[i], '/');
 
-			printf("%-8s %6llu %12llu %8llu %8llu %9.1f%% %9.1f%%\n", base ? base + 1 : argv[i],
-			       (unsigned long long)code, (unsigned long long)ann,
-			       (unsigned long long)hdr, (unsigned long long)names,
+			printf("%-8s %6llu %12llu %8llu %9llu %8llu %9.1f%% %9.1f%%\n",
+			       base ? base + 1 : argv[i], (unsigned long long)code,
+			       (unsigned long long)ann, (unsigned long long)hdr,
+			       (unsigned long long)imp, (unsigned long long)names,
 			       100.0 * (double)ann / (double)code,
-			       100.0 * (double)(ann + hdr) / (double)code);
+			       100.0 * (double)(ann + hdr + imp) / (double)code);
 			free(arena);
 			free(e);
 			continue;

@@ -24,7 +24,8 @@ static int counts(struct kck *ck)
 		{ KTAL_HDR_NTYPES, 1 }, { KTAL_HDR_NSTRUCTS, 2 },
 		{ KTAL_HDR_NFIELDS, 2 }, { KTAL_HDR_NSIGS, 3 },
 		{ KTAL_HDR_NLABELS, 4 }, { KTAL_HDR_NLTYPES, 4 },
-		{ KTAL_HDR_NIMPORTS, 5 }, { KTAL_HDR_NGLOBALS, 6 },
+		{ KTAL_HDR_NIMPORTS, 5 }, { KTAL_HDR_NIMPORTS, 8 },
+		{ KTAL_HDR_NGLOBALS, 6 },
 	};
 	u32 i;
 

@@ -118,6 +118,51 @@ void kt_typestr(const struct kck *ck, ktype t, char *buf, u32 n)
 	}
 }
 
+/* Print signature s: "(int, arr byte) -> int headroom 64". */
+void kt_sigstr(const struct kck *ck, const struct ksig *s, char *buf, u32 n)
+{
+	char t[64];
+	u32 i;
+
+	buf[0] = 0;
+	cat(buf, n, "(");
+	for (i = 0; i < s->nargs && i < 6; i++) {
+		kt_typestr(ck, s->arg[i], t, sizeof(t));
+		cat(buf, n, i ? ", " : "");
+		cat(buf, n, t);
+	}
+	kt_typestr(ck, s->ret, t, sizeof(t));
+	cat(buf, n, ") -> ");
+	cat(buf, n, t);
+	catnum(buf, n, " headroom ", s->headroom, 0);
+}
+
+/* Print service svc's name and generic signature from its codes
+ * (services.c): "alloc_array (int) -> arr? T headroom 64". */
+void kt_svcstr(u32 svc, char *buf, u32 n)
+{
+	const struct ksvc *s = &kt_services[svc < KTAL_NSERVICES ? svc : 0];
+	u32 i;
+
+	buf[0] = 0;
+	cat(buf, n, s->name);
+	cat(buf, n, " (");
+	for (i = 0; i <= 6; i++) {
+		char c = i < 6 && s->args[i] ? s->args[i] : s->ret;
+		int last = !(i < 6 && s->args[i]);
+
+		if (last)
+			cat(buf, n, ") -> ");
+		else if (i)
+			cat(buf, n, ", ");
+		cat(buf, n, c == 'i' ? "int" : c == 'b' ? "arr byte" :
+			    c == 'p' ? "ptr? S" : c == 'a' ? "arr? T" : "junk");
+		if (last)
+			break;
+	}
+	catnum(buf, n, " headroom ", KTAL_SERVICE_HEADROOM, 0);
+}
+
 /* Name of label l from .ktal.names (the l-th NUL-terminated string). */
 static void label_name(const struct kck *ck, u32 l, char *buf, u32 n)
 {

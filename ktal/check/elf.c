@@ -25,9 +25,12 @@
 #define MAX_SHDRS 64
 #define USER_TOP (1ULL << 46) /* every address we accept lies below this */
 
-static const char *const secname[8] = {
+/* ck->sec[k] is the section secname[k]; all are required but the names */
+#define SEC_NAMES 7
+static const char *const secname[9] = {
 	KTAL_SEC_HDR, KTAL_SEC_TYPES, KTAL_SEC_STRUCTS, KTAL_SEC_SIGS,
 	KTAL_SEC_LABELS, KTAL_SEC_IMPORTS, KTAL_SEC_GLOBALS, KTAL_SEC_NAMES,
+	KTAL_SEC_IMPNAMES,
 };
 
 static u64 rd(const u8 *p, int n)
@@ -100,7 +103,7 @@ static int sections(struct kck *ck)
 		name = rd(sh, 4);
 		off = rd(sh + 24, 8);
 		size = rd(sh + 32, 8);
-		for (k = 0; k < 8; k++) {
+		for (k = 0; k < 9; k++) {
 			if (!name_is(tab, tablen, name, secname[k]))
 				continue;
 			if (rd(sh + 4, 4) == SHT_NOBITS || !inside(ck, off, size))
@@ -113,8 +116,8 @@ static int sections(struct kck *ck)
 			ck->sec[k].len = size;
 		}
 	}
-	for (k = 0; k < 7; k++)
-		if (!ck->sec[k].p)
+	for (k = 0; k < 9; k++)
+		if (k != SEC_NAMES && !ck->sec[k].p)
 			return kt_fail(ck, "missing section", KT_NOTYPE,
 				       secname[k], KT_NOTYPE, "");
 	return 1;

@@ -76,11 +76,15 @@ struct klabel {
 			   (shared with the previous label for KTAL_L_SAME) */
 };
 
-/* An imported service, resolved against the service table. */
+/* An imported service, resolved against the service table by name and
+ * type. */
 struct kimport {
-	u32 svc;	/* KTAL_SVC_* */
-	u32 targ;	/* type argument: struct or type index (if the service has one) */
-	struct ksig sig; /* its signature, instantiated at the type argument */
+	u32 svc;	/* KTAL_SVC_*: the service of that name */
+	u32 targ;	/* type argument, read off the import's type: struct
+			   index or element type index (0 if the service has
+			   none) */
+	struct ksig sig; /* the service's signature at the type argument,
+			    which the import's type equals */
 };
 
 /* A typed global: an array in the data segment. */
@@ -157,8 +161,9 @@ struct kck {
 				   numbers turned into bytes */
 	struct ksec code;	/* the code bytes */
 	struct ksec data;	/* the data bytes (len 0: none) */
-	struct ksec sec[8];	/* hdr, types, structs, sigs, labels, imports,
-				   globals, names (p NULL when absent) */
+	struct ksec sec[9];	/* hdr, types, structs, sigs, labels, imports,
+				   globals, names (p NULL when absent),
+				   impnames */
 	u64 code_va, data_va, rt_va; /* from the header */
 
 	ktype *types;		/* ntypes types: KTAL_NBUILTIN built-in ones,
@@ -209,6 +214,8 @@ int kt_fail(struct kck *ck, const char *msg, ktype expected, const char *exp_s,
 	    ktype found, const char *found_s);
 #define KT_NOTYPE 0xffffffffu	/* "no type" for kt_fail */
 void kt_typestr(const struct kck *ck, ktype t, char *buf, u32 n);
+void kt_sigstr(const struct kck *ck, const struct ksig *s, char *buf, u32 n);
+void kt_svcstr(u32 svc, char *buf, u32 n);
 void kt_strcpy(char *d, const char *s, u32 n);
 void kt_memzero(void *p, u64 n);
 void kt_copy_state(struct kstate *dst, const struct kstate *src);
@@ -230,12 +237,15 @@ int kt_enter(struct kck *ck, u32 label);
 int kt_jump(struct kck *ck, const struct kstate *s, s64 target);
 /* services.c */
 struct ksvc {
-	const char *name;	/* service name (source and diagnostics) */
+	const char *name;	/* service name: imports match it byte for byte */
 	const char *args;	/* one code per argument, see services.c */
 	char ret;		/* code of the result */
 	u8 targ;		/* 0 none, 1 struct, 2 element type */
 };
 extern const struct ksvc kt_services[KTAL_NSERVICES];
+s32 kt_svc_find(const u8 *name, u32 n);
 int kt_svc_sig(const struct kck *ck, u32 svc, s64 targ, struct ksig *sig);
+int kt_svc_match(const struct kck *ck, u32 svc, const struct ksig *t,
+		 struct ksig *sig, u32 *targ);
 
 #endif /* KTAL_INT_H */

@@ -10,6 +10,12 @@
  * index of the element); the loader makes one instance per import.
  * Services follow the SysV register convention: arguments in rdi, rsi,
  * rdx, rcx; result in rax; rbx, rbp, r12-r15 preserved.
+ *
+ * An object imports a service by name and type: the name must be one of
+ * the names below, byte for byte, and the type must be that service's
+ * signature (with KTAL_SERVICE_HEADROOM), the type argument of a generic
+ * service being read off the type itself.  This table is the
+ * kernel-service interface; the ring-0 loader uses the same one.
  */
 #include "ktal_int.h"
 
@@ -38,6 +44,23 @@ static ktype code_type(char c, s64 targ)
 	return T_JUNK;
 }
 
+/* The service whose name is the n bytes at name (not NUL-terminated), or
+ * -1.  Byte-wise: j never passes n, nor the NUL of the table's name. */
+s32 kt_svc_find(const u8 *name, u32 n)
+{
+	u32 s, j;
+
+	for (s = 0; s < KTAL_NSERVICES; s++) {
+		const char *sn = kt_services[s].name;
+
+		for (j = 0; j < n && sn[j] && (u8)sn[j] == name[j]; j++)
+			;
+		if (j == n && sn[j] == 0)
+			return (s32)s;
+	}
+	return -1;
+}
+
 /* Build the signature of service svc at type argument targ (-1: none).
  * Returns 0 if the type argument does not fit the service. */
 int kt_svc_sig(const struct kck *ck, u32 svc, s64 targ, struct ksig *sig)
@@ -59,5 +82,48 @@ int kt_svc_sig(const struct kck *ck, u32 svc, s64 targ, struct ksig *sig)
 	sig->nargs = i;
 	sig->ret = code_type(s->ret, targ);
 	sig->headroom = KTAL_SERVICE_HEADROOM;
+	return 1;
+}
+
+/* Types a and b are equal (each a subtype of the other). */
+static int same(const struct kck *ck, ktype a, ktype b)
+{
+	return kt_sub(ck, a, b) && kt_sub(ck, b, a);
+}
+
+/* An import of service svc declares type t.  The type argument is read
+ * off t where the service's signature has 'p' (the S of ptr? S) or 'a'
+ * (the T of arr? T); then t must equal the service's signature at that
+ * argument, headroom included.  On a match, *sig is that signature and
+ * *targ the type argument (0 if none); returns 0 on any difference. */
+int kt_svc_match(const struct kck *ck, u32 svc, const struct ksig *t,
+		 struct ksig *sig, u32 *targ)
+{
+	const struct ksvc *s = &kt_services[svc];
+	s64 a = -1;
+	u32 i, n;
+
+	for (n = 0; n < 6 && s->args[n]; n++)
+		;
+	if (t->nargs != n)
+		return 0;
+	for (i = 0; i <= n && s->targ; i++) {
+		char c = i < n ? s->args[i] : s->ret;
+		ktype x = i < n ? t->arg[i] : t->ret;
+
+		if (c != 'p' && c != 'a')
+			continue;
+		if (TK(x) != (c == 'p' ? KTAL_K_PTRQ : KTAL_K_ARRQ))
+			return 0;
+		a = TREF(x);
+		break;
+	}
+	if (!kt_svc_sig(ck, svc, a, sig) || sig->headroom != t->headroom ||
+	    !same(ck, sig->ret, t->ret))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!same(ck, sig->arg[i], t->arg[i]))
+			return 0;
+	*targ = a < 0 ? 0 : (u32)a;
 	return 1;
 }

@@ -10,6 +10,8 @@
  *  - every signature, label, import and global refers only to valid
  *    records; labels are strictly increasing, start with a function at
  *    offset 0, and lie inside the code;
+ *  - every import names a service of the service table and has exactly
+ *    that service's type;
  *  - each table's records exactly fill its section;
  *  - lbits/lrank answer "which label starts at offset o" in O(1).
  */
@@ -211,34 +213,40 @@ static int value_type(ktype t)
 	return TK(t) != KTAL_K_BYTE;
 }
 
+/* One signature record (in .ktal.sigs, and the type of an import). */
+static int sig_record(struct kck *ck, struct cur *c, struct ksig *s)
+{
+	u32 v = uv(c), j;
+
+	s->nargs = v & ((1u << KTAL_SIG_NARGS_BITS) - 1);
+	s->headroom = v >> KTAL_SIG_NARGS_BITS;
+	if (c->bad || s->nargs > 6)
+		return bad_table(ck, "bad argument count");
+	if (s->headroom > KTAL_MAX_HEADROOM / 8)
+		return bad_table(ck, "headroom too large");
+	s->headroom *= 8; /* the file counts 8-byte words */
+	for (j = 0; j < s->nargs; j++) {
+		if (!tref(ck, c, &s->arg[j]))
+			return 0;
+		if (!value_type(s->arg[j]) || TK(s->arg[j]) == KTAL_K_SAVED)
+			return bad_table(ck, "bad argument type");
+	}
+	if (!tref(ck, c, &s->ret))
+		return 0;
+	if (!value_type(s->ret) || TK(s->ret) == KTAL_K_SAVED)
+		return bad_table(ck, "bad result type");
+	return 1;
+}
+
 static int sigs(struct kck *ck)
 {
 	struct cur c;
-	u32 i, j;
+	u32 i;
 
 	start(&c, &ck->sec[3]);
-	for (i = 0; i < ck->nsigs; i++) {
-		struct ksig *s = &ck->sigs[i];
-		u32 v = uv(&c);
-
-		s->nargs = v & ((1u << KTAL_SIG_NARGS_BITS) - 1);
-		s->headroom = v >> KTAL_SIG_NARGS_BITS;
-		if (c.bad || s->nargs > 6)
-			return bad_table(ck, "bad argument count");
-		if (s->headroom > KTAL_MAX_HEADROOM / 8)
-			return bad_table(ck, "headroom too large");
-		s->headroom *= 8; /* the file counts 8-byte words */
-		for (j = 0; j < s->nargs; j++) {
-			if (!tref(ck, &c, &s->arg[j]))
-				return 0;
-			if (!value_type(s->arg[j]) || TK(s->arg[j]) == KTAL_K_SAVED)
-				return bad_table(ck, "bad argument type");
-		}
-		if (!tref(ck, &c, &s->ret))
+	for (i = 0; i < ck->nsigs; i++)
+		if (!sig_record(ck, &c, &ck->sigs[i]))
 			return 0;
-		if (!value_type(s->ret) || TK(s->ret) == KTAL_K_SAVED)
-			return bad_table(ck, "bad result type");
-	}
 	if (c.p != c.end)
 		return bad_table(ck, ".ktal.sigs size mismatch");
 	return 1;
@@ -346,31 +354,61 @@ static int labels(struct kck *ck)
 	return 1;
 }
 
+/* The next import name: a NUL-terminated string of 1..KTAL_MAX_NAME
+ * bytes in .ktal.impnames, which must be the name of a service. */
+static int import_name(struct kck *ck, struct cur *c, u32 *svc)
+{
+	const u8 *name = c->p;
+	u32 n = 0;
+	s32 s;
+
+	while (n <= KTAL_MAX_NAME && n < (u64)(c->end - name) && name[n])
+		n++;
+	if (n == 0 || n > KTAL_MAX_NAME || n >= (u64)(c->end - name))
+		return bad_table(ck, "bad import name");
+	c->p = name + n + 1;
+	s = kt_svc_find(name, n);
+	if (s < 0)
+		return kt_fail(ck, "unknown service", KT_NOTYPE, "", KT_NOTYPE,
+			       (const char *)name); /* NUL at name[n] */
+	*svc = (u32)s;
+	return 1;
+}
+
+/* Import k: its name (.ktal.impnames) picks the service, and its type
+ * (.ktal.imports) must be that service's signature. */
 static int imports(struct kck *ck)
 {
-	struct cur c;
+	struct cur c, nm;
 	u32 i;
 
 	start(&c, &ck->sec[5]);
+	start(&nm, &ck->sec[8]);
 	if (ck->nimports > KTAL_MAX_IMPORTS)
 		return bad_table(ck, "too many imports");
 	for (i = 0; i < ck->nimports; i++) {
-		u32 v = uv(&c), s, targ;
+		struct kimport *im = &ck->imports[i];
+		struct ksig t;
 
-		if (c.bad)
+		if (!import_name(ck, &nm, &im->svc))
+			return 0;
+		if (c.p >= c.end)
 			return bad_table(ck, ".ktal.imports truncated");
-		s = v & ((1u << KTAL_I_SVC_BITS) - 1);
-		targ = v >> KTAL_I_SVC_BITS; /* type argument + 1, 0: none */
-		if (s >= KTAL_NSERVICES)
-			return bad_table(ck, "unknown service");
-		ck->imports[i].svc = s;
-		ck->imports[i].targ = targ ? targ - 1 : 0;
-		if (!kt_svc_sig(ck, s, (s64)targ - 1, &ck->imports[i].sig))
+		if (!sig_record(ck, &c, &t))
+			return 0;
+		if (!kt_svc_match(ck, im->svc, &t, &im->sig, &im->targ)) {
+			char want[64], got[64];
+
+			kt_svcstr(im->svc, want, sizeof(want));
+			kt_sigstr(ck, &t, got, sizeof(got));
 			return kt_fail(ck, "bad type argument for service",
-				       KT_NOTYPE, kt_services[s].name, KT_NOTYPE, "");
+				       KT_NOTYPE, want, KT_NOTYPE, got);
+		}
 	}
 	if (c.p != c.end)
 		return bad_table(ck, ".ktal.imports size mismatch");
+	if (nm.p != nm.end)
+		return bad_table(ck, ".ktal.impnames size mismatch");
 	return 1;
 }
 

@@ -5,10 +5,12 @@
  * Two input modes, chosen by the first byte:
  *   'C'   the rest replaces the code bytes of a template object (a valid
  *         program whose one function starts at offset 0 and which has
- *         every kind of type, import and global), so the fuzzer reaches
- *         the decoder and the typing rules with well-formed tables;
+ *         every kind of type and global and imports every service), so
+ *         the fuzzer reaches the decoder and the typing rules with
+ *         well-formed tables;
  *   other the whole input is an object (raw bytes, or mutations of the
  *         valid objects in the seed corpus).
+ * fuzz/ktal.dict gives the fuzzer the service and section names.
  * Either way the checker must return 0 or 1, within its arena, with no
  * sanitizer report.  KTAL_FUZZ_TEMPLATE names the template object, which
  * the checker must accept (ktal_info gives its code offset and size).

@@ -9,7 +9,8 @@
  * word and import slots) is a third region the loader provides.  Type
  * information lives in non-loaded sections named .ktal.*: streams of
  * unsigned LEB128 numbers ("varints"), up to 64 bits in .ktal.hdr and 32
- * bits elsewhere, except .ktal.names (NUL-terminated strings).
+ * bits elsewhere, except .ktal.impnames and .ktal.names (NUL-terminated
+ * strings).
  */
 #ifndef KTAL_FORMAT_H
 #define KTAL_FORMAT_H
@@ -20,15 +21,16 @@
 #define KTAL_SEC_STRUCTS ".ktal.structs" /* struct layouts */
 #define KTAL_SEC_SIGS    ".ktal.sigs"	 /* function signatures */
 #define KTAL_SEC_LABELS  ".ktal.labels"	 /* labels, sorted by offset */
-#define KTAL_SEC_IMPORTS ".ktal.imports" /* imported services: number, type argument */
+#define KTAL_SEC_IMPORTS ".ktal.imports" /* imported services: the type of each */
 #define KTAL_SEC_GLOBALS ".ktal.globals" /* typed globals in the data segment */
 #define KTAL_SEC_NAMES   ".ktal.names"	 /* optional label names (diagnostics) */
+#define KTAL_SEC_IMPNAMES ".ktal.impnames" /* imported services: the name of each */
 
 /* .ktal.hdr is KTAL_HDR_WORDS unsigned LEB128 numbers (up to 64 bits).
  * File offsets and addresses are page-aligned and written as page
  * numbers (the byte value >> KTAL_PAGE_SHIFT). */
 #define KTAL_MAGIC	   0x4C41544BULL /* "KTAL" */
-#define KTAL_VERSION	   3ULL
+#define KTAL_VERSION	   4ULL
 #define KTAL_PAGE_SHIFT	   12
 #define KTAL_HDR_MAGIC	   0  /* KTAL_MAGIC | KTAL_VERSION << 32 */
 #define KTAL_HDR_CODE_OFF  1  /* file offset of the code, in pages */
@@ -86,9 +88,13 @@
 			  label, itself a block of the same function */
 #define KTAL_L_BITS  2 /* kind bits in the first varint of a label */
 
-/* Imports: one varint per import, service | (type argument + 1) << 5,
- * type argument + 1 being 0 for services that take none. */
-#define KTAL_I_SVC_BITS 5
+/* Imports name a service by name and type, as the loader matches them
+ * against the kernel's service table: import k's name is the k-th
+ * NUL-terminated string of .ktal.impnames (1..KTAL_MAX_NAME bytes, the
+ * linkage, like an ELF dynamic symbol's name), and its type is the k-th
+ * record of .ktal.imports, a signature record as in .ktal.sigs.  A
+ * service's type argument (alloc<S>, alloc_array<T>) is read off that
+ * signature. */
 
 /* The runtime page: KTAL_RT_SIZE bytes at KTAL_HDR_RT_VA.  Verified code
  * only ever reads the limit word (stack check) and calls through slots. */
@@ -112,9 +118,12 @@
 #define KTAL_MAX_HEADROOM  (1u << 20)  /* bytes of headroom, any label */
 #define KTAL_ENTRY_HEADROOM 65536      /* headroom the loader guarantees at entry */
 #define KTAL_SERVICE_HEADROOM 64       /* headroom a service call needs past its return address */
+#define KTAL_MAX_NAME	   31	       /* bytes in an import name, without its NUL */
 
-/* Service numbers: the import records name services by these (index in
- * the checker's service table; at most 1 << KTAL_I_SVC_BITS). */
+/* Service numbers: the index of each service in the checker's service
+ * table (check/services.c).  They are not in the object's tables, which
+ * name services; the checker reports them (struct ktal_import_info), and
+ * the assembler writes them into the ring-3 runtime's descriptors. */
 #define KTAL_SVC_EXIT	     0
 #define KTAL_SVC_READ	     1
 #define KTAL_SVC_WRITE	     2

@@ -1,18 +1,25 @@
 #!/usr/bin/env python3
 """sound.py - soundness testing: well-typed programs do not go wrong.
 
-Generates programs (random near-valid KTAL text, and random byte flips of
-the code of valid objects), checks each with ktal-check, and runs every
-accepted one in ring 3 under the monitor (KTAL_MONITOR=1: every heap
+Generates programs (random near-valid KTAL text, random byte flips of
+the code of valid objects, and valid objects whose imports are renamed
+or retyped), checks each with ktal-check, and runs every accepted one in
+ring 3 under the monitor (KTAL_MONITOR=1: every heap
 object ends at a guard page, the runtime's own state is PROT_NONE while
 verified code runs, the import slots are read-only, the stack has a guard
 page below its limit, and every service call must come from the verified
 code).  An accepted program that dies of a signal, or that the runtime
 stops, is a checker bug: it is kept in --out and the run fails.
 
+Objects with changed imports are linked before they run as the ring-0
+loader will link them: each import slot gets the service that the
+checker matched by name and type, with the object size and pool that it
+reports (ktal-check -i), not what the assembler wrote for the ring-3
+runtime.
+
 usage: sound.py [--count N] [--seed S] [--out DIR]
 """
-import argparse, glob, os, random, shutil, subprocess, sys
+import argparse, glob, os, random, re, shutil, struct, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -20,6 +27,11 @@ sys.path.insert(0, os.path.join(ROOT, 'tools'))
 import mutate  # noqa: E402  (the object-format helpers)
 AS = os.path.join(ROOT, 'build', 'ktal-as')
 CHECK = os.path.join(ROOT, 'build', 'ktal-check')
+
+# The service table in its order (check/services.c, KTAL_SVC_*).
+SERVICES = ['exit', 'read', 'write', 'open', 'close', 'getpid', 'alloc', 'free',
+            'alloc_array', 'free_array']
+RT_DESCS = 1024  # KTAL_RT_DESCS: import k's ring-3 descriptor at +1024+8k
 
 PRE = '''struct Node { val: int, next: ptr? Node }
 import alloc_node = alloc<Node>
@@ -123,6 +135,36 @@ def accepted(obj):
     return subprocess.run([CHECK, '-q', obj]).returncode == 0
 
 
+def link(obj):
+    """Rewrite the runtime page's import descriptors (service | size << 8 |
+    pool << 32) from what the checker matched and reports."""
+    info = subprocess.run([CHECK, '-i', obj], capture_output=True, text=True).stdout
+    o = mutate.Obj(open(obj, 'rb').read())
+    base = o.rt_page_off() + RT_DESCS
+    for m in re.finditer(r'import (\d+): (\S+) size (\d+) pool 0x([0-9a-f]+)', info):
+        k, svc = int(m[1]), SERVICES.index(m[2])
+        struct.pack_into('<Q', o.b, base + 8 * k, svc | int(m[3]) << 8 | int(m[4], 16) << 32)
+    open(obj, 'wb').write(o.b)
+
+
+def retarget(r, o):
+    """Change one import of object o: its name (another service's, or a
+    near miss) and/or one byte of its type."""
+    names = o.impnames()
+    k = r.randrange(len(names))
+    how = r.random()
+    if how < 0.6:
+        names[k] = r.choice(SERVICES).encode()
+    elif how < 0.8:
+        n = bytearray(names[k])
+        n[r.randrange(len(n))] = r.choice(b'aeiorstx_')
+        names[k] = bytes(n)
+    o.set_impnames(names)
+    if how >= 0.6 or r.random() < 0.3:
+        _, off, size = o.sec('.ktal.imports')
+        o.b[off + r.randrange(size)] = r.randrange(16)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--count', type=int, default=400)
@@ -133,11 +175,13 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     stats = dict(generated=0, accepted=0, clean=0, timeouts=0, bad=0)
 
-    def judge(obj, src):
+    def judge(obj, src, relink=False):
         stats['generated'] += 1
         if not accepted(obj):
             return
         stats['accepted'] += 1
+        if relink:
+            link(obj)
         v = run(obj, a.out)
         if v == 'ok':
             stats['clean'] += 1
@@ -172,6 +216,15 @@ def main():
         open(obj, 'wb').write(b)
         os.chmod(obj, 0o755)
         judge(obj, None)
+    # 3. imports of valid objects renamed or retyped; accepted ones linked
+    # by the name and type the checker matched
+    for i in range(a.count):
+        o = mutate.Obj(open(bases[i % len(bases)], 'rb').read())
+        retarget(r, o)
+        obj = os.path.join(a.out, 'i')
+        open(obj, 'wb').write(o.b)
+        os.chmod(obj, 0o755)
+        judge(obj, None, relink=True)
     print('%(generated)d programs, %(accepted)d accepted, %(clean)d ran clean, '
           '%(timeouts)d timed out, %(bad)d went wrong' % stats)
     return 1 if stats['bad'] or stats['accepted'] == 0 else 0

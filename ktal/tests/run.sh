@@ -174,7 +174,7 @@ if [ -x $B/fuzz_check ]; then
 	for o in $B/examples/*; do
 		$PY tools/mutate.py "$o" "$T/fuzz-corpus/code-$(basename "$o")" extract-code
 	done
-	if KTAL_FUZZ_TEMPLATE=$B/fuzz_template $B/fuzz_check -max_total_time=${FUZZ_SMOKE:-20} -timeout=5 \
+	if KTAL_FUZZ_TEMPLATE=$B/fuzz_template $B/fuzz_check -max_total_time=${FUZZ_SMOKE:-20} -timeout=5 -dict=fuzz/ktal.dict \
 		-rss_limit_mb=2048 -artifact_prefix="$T/" "$T/fuzz-corpus" > "$T/fuzz.log" 2>&1; then
 		pass "fuzz/smoke ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$T/fuzz.log" | awk '{print $2}')$(tail -1 "$T/fuzz.log" | grep -o 'Done [0-9]* runs'))"
 	else

@@ -14,6 +14,8 @@ Operations (numbers may be hex with 0x):
   hdr WORD VALUE             set word WORD of .ktal.hdr as written (offsets
                              and addresses in pages); re-encoded at the end
                              of the file
+  impname K NAME             set the K-th import name (.ktal.impnames,
+                             re-encoded at the end of the file)
   byte NAME OFF VALUE        set byte OFF of section NAME
   uv NAME K VALUE            set the K-th LEB128 number of section NAME;
                              the new encoding must fit the old length
@@ -21,7 +23,8 @@ Operations (numbers may be hex with 0x):
   data OFF VALUE             set byte OFF of the data segment
   code OFF HEX               overwrite code bytes at OFF
   extract-code               write 'C' + the code (a fuzzing seed)
-  dump                       print each section's LEB128 numbers
+  dump                       print each section's LEB128 numbers (the
+                             import names as strings)
 """
 import struct, sys
 
@@ -67,9 +70,14 @@ class Obj:
     def data_off(self):
         return self.hdr_word(4) << PAGE_SHIFT
 
+    def set_sec(self, name, content):
+        """Give section NAME new contents, at the end of the file."""
+        base, _, _ = self.sec(name)
+        struct.pack_into('<QQ', self.b, base + 24, len(self.b), len(content))
+        self.b += content
+
     def set_hdr(self, words):
         """Re-encode the header at the end of the file."""
-        base, _, _ = self.sec('.ktal.hdr')
         enc = bytearray()
         for v in words:
             while True:
@@ -78,8 +86,27 @@ class Obj:
                 enc.append(c | (0x80 if v else 0))
                 if not v:
                     break
-        struct.pack_into('<QQ', self.b, base + 24, len(self.b), len(enc))
-        self.b += enc
+        self.set_sec('.ktal.hdr', enc)
+
+    def impnames(self):
+        """The import names, in import order (the NUL-terminated strings
+        of .ktal.impnames)."""
+        _, off, size = self.sec('.ktal.impnames')
+        return [bytes(n) for n in self.b[off:off + size].split(b'\0')[:-1]]
+
+    def set_impnames(self, names):
+        self.set_sec('.ktal.impnames', b''.join(n + b'\0' for n in names))
+
+    def rt_page_off(self):
+        """File offset of the runtime page (the PT_LOAD at its address)."""
+        va = self.hdr_word(7) << PAGE_SHIFT
+        phoff, = struct.unpack_from('<Q', self.b, 32)
+        phnum, = struct.unpack_from('<H', self.b, 56)
+        for i in range(phnum):
+            typ, _, off, vaddr = struct.unpack_from('<IIQQ', self.b, phoff + 56 * i)
+            if typ == 1 and vaddr == va:
+                return off
+        raise SystemExit('mutate: no runtime page segment')
 
 
 def varints(b, off, size):
@@ -127,6 +154,10 @@ def apply(o, op, a):
         w = o.hdr_words()
         w[num(a[0])] = num(a[1]) & (2**64 - 1)
         o.set_hdr(w)
+    elif op == 'impname':
+        names = o.impnames()
+        names[num(a[0])] = a[1].encode()
+        o.set_impnames(names)
     elif op == 'byte':
         _, off, _ = o.sec(a[0])
         b[off + num(a[1])] = num(a[2])
@@ -156,7 +187,9 @@ def apply(o, op, a):
         o.b = bytearray(b'C' + b[off:off + size])
     elif op == 'dump':
         for name in sorted(o.shdrs()):
-            if name.startswith('.ktal.') and name != '.ktal.hdr':
+            if name == '.ktal.impnames':
+                print(name, [n.decode(errors='replace') for n in o.impnames()])
+            elif name.startswith('.ktal.') and name != '.ktal.hdr':
                 _, off, size = o.sec(name)
                 print(name, [v for _, _, v in varints(b, off, size)])
         print('.ktal.hdr', o.hdr_words())
