@@ -81,6 +81,7 @@ for round in \$(seq $rounds); do
 		direct=no
 	fi
 done
+if [ \"\$active\" = 0 ]; then /trusted/bench/insn_cost; else /bench/insn_cost; fi
 if [ \"\$active\" != 0 ]; then
 	echo '@unavailable ring0-syscall KML is not active on this kernel (/trusted programs run in ring 3)'
 	echo '@unavailable ring0-direct KML is not active on this kernel'
@@ -90,6 +91,11 @@ fi
 echo
 grep '^@kernel' "$out/guest.txt" | sed 's/^@kernel /guest kernel: /' || true
 python3 scripts/bench-table.py "$out/guest.txt" --csv "$out/syscalls.csv" --plot "$out/syscalls.png"
+if grep -q '^@insn ' "$out/guest.txt"; then
+	echo
+	echo "What TCG charges for the instructions of an entry path (ns a pair, ring $(sed -n 's/^@insn-ring //p' "$out/guest.txt")):"
+	sed -n 's/^@insn /    /p' "$out/guest.txt"
+fi
 echo
 echo "CSV: $out/syscalls.csv   chart: $out/syscalls.png   raw: $out/guest.txt"
 exit "$rc"
