@@ -1,0 +1,74 @@
+#!/bin/sh
+# guest.sh - the guest half of tests/ktal-guest/run.sh (runs as root).
+# Prints "R NAME | RESULT | out same|differs|- | acc N rej N | last REASON"
+# per case of cases.txt and "X KEY VALUE" for the other checks.
+D=/sys/kernel/debug/kml/ktal
+mkdir -p /job/t && cd /job/t && tar xf /job/tree.tar || { echo "X setup cannot unpack"; exit 3; }
+chmod 755 /job /job/t
+[ -r $D ] || { echo "X setup no $D (CONFIG_KML_KTAL, debugfs?)"; exit 3; }
+kv() { sed -n "s/^$1 //p" $D; }
+echo "X base $(kv accepted) $(kv rejected)"
+
+while read kind name file uid in exp; do
+	set -- -o /tmp/o
+	if [ "$kind" = probe ]; then
+		set -- "$@" -U "$uid" -s -p
+	elif [ "$uid" != - ]; then
+		set -- "$@" -u "$uid"
+	fi
+	[ "$in" != - ] && set -- "$@" -i "$in"
+	[ "$kind" = status ] && set -- "$@" -s
+	rm -f /tmp/o; : > /tmp/o; chmod 666 /tmp/o
+	r=$(./ktal-run "$@" "$file")
+	same=-
+	if [ "$exp" != - ]; then cmp -s /tmp/o "$exp" && same=same || same=differs; fi
+	echo "R $name | $r | out $same | acc $(kv accepted) rej $(kv rejected) | last $(kv last_refusal)"
+done < cases.txt
+
+# killable: a verified endless loop in ring 0 dies of SIGKILL
+./loop & pid=$!
+sleep 1
+if grep -q 'KernelMode:.1' /proc/$pid/status; then
+	kill -KILL $pid; wait $pid; st=$?
+	[ $st = 137 ] && echo "X kill ok: SIGKILL ended a ring-0 loop" || echo "X kill status $st after SIGKILL"
+else
+	echo "X kill not in ring 0: $(grep -E 'KernelMode|Ktal' /proc/$pid/status | tr '\n' ' ')"; kill -KILL $pid
+fi
+
+# restart: cat blocked in the read service, stopped and continued, then fed
+rm -f /tmp/fifo; mkfifo /tmp/fifo
+./ex/cat < /tmp/fifo > /tmp/restart.out & pid=$!
+exec 3> /tmp/fifo
+sleep 1
+kill -STOP $pid; sleep 1; kill -CONT $pid; sleep 1
+echo restarted >&3
+exec 3>&-
+wait $pid; st=$?
+if [ $st = 0 ] && [ "$(cat /tmp/restart.out)" = restarted ]; then
+	echo "X restart ok: read stopped and continued, then completed"
+else
+	echo "X restart status $st, output '$(cat /tmp/restart.out)'"
+fi
+
+# a large object: checked in one go, its time in debugfs
+n0=$(kv check_ns); c0=$(kv code_bytes)
+r=$(./ktal-run -u 1000 big)
+n1=$(kv check_ns); c1=$(kv code_bytes)
+case "$r" in
+"exit 0"*) echo "X big ok: $r" ;;
+*) echo "X big $r" ;;
+esac
+echo "X big_figures $((n1 - n0)) $((c1 - c0))"
+
+# getpid in ring 0 (verified) and ring 3 (the same code, its runtime)
+for i in 1 2 3 4 5; do
+	for g in getpid200000 getpid400000 getpid200000-r3 getpid400000-r3; do
+		echo "$g $(./ktal-run -u 1000 $g)" >> /tmp/gp.txt
+	done
+done
+for g in getpid200000 getpid400000 getpid200000-r3 getpid400000-r3; do
+	# the fastest of five runs: "exit 0 ns T"
+	best=$(grep "^$g exit 0" /tmp/gp.txt | awk '{print $5}' | sort -n | head -1)
+	echo "X gp${g#getpid} exit 0 ns ${best:-0}"
+done
+echo "X debugfs $(tr '\n' ';' < $D | sed 's/;/ ; /g')"

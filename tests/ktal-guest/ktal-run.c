@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktal-run - run one program in the guest and say how it went, for the
+ * KTAL guest tests (tests/ktal-guest/run.sh).
+ *
+ *   ktal-run [-u UID] [-i IN] [-o OUT] [-s] FILE
+ *
+ * Forks, drops to UID (-u), takes stdin from IN and stdout from OUT, and
+ * execs FILE.  Prints one line:
+ *   "execfail ERRNO"   the exec failed (ERRNO as a number)
+ *   "exit N ns T"      the program exited with N, T ns after the fork
+ *   "signal N ns T"    a signal killed it
+ * With -s, stdin is a pipe that stays open until the parent has read the
+ * child's /proc/PID/status, and the line starts with the status's
+ * "KernelMode: K KtalVerified: V" values ("status K V ...").  With -p as
+ * well, the parent (which -U UID makes the same user as the child) then
+ * tries to write the child's code: open /proc/PID/mem for writing,
+ * PTRACE_ATTACH, process_vm_writev at the code address 0x400000, and
+ * prints "probe E1 E2 E3 ", the errno of each (0: it worked).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static pid_t child;
+
+/* A program that runs for more than 60 s is killed ("signal 9"). */
+static void timeout(int sig)
+{
+	(void)sig;
+	kill(child, SIGKILL);
+}
+
+static long long now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* "KernelMode" and "KtalVerified" of pid, once it runs in ring 0, or
+ * what they say after a second. */
+static void status(pid_t pid, int *km, int *kv)
+{
+	char path[64], line[256];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	for (i = 0; i < 100; i++) {
+		FILE *f = fopen(path, "r");
+
+		*km = *kv = -1;
+		if (!f)
+			return;
+		while (fgets(line, sizeof(line), f)) {
+			sscanf(line, "KernelMode: %d", km);
+			sscanf(line, "KtalVerified: %d", kv);
+		}
+		fclose(f);
+		if (*km == 1)
+			return;
+		usleep(10000);
+	}
+}
+
+/* errno of each way to write into pid's code, 0 where one worked */
+static void probe(pid_t pid)
+{
+	char path[64], b = 0x90;
+	struct iovec l = { &b, 1 }, r = { (void *)0x400000, 1 };
+	int fd, e1, e2, e3;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDWR);
+	e1 = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	e2 = ptrace(PTRACE_ATTACH, pid, 0, 0) ? errno : 0;
+	if (!e2)
+		ptrace(PTRACE_DETACH, pid, 0, 0);
+	e3 = process_vm_writev(pid, &l, 1, &r, 1, 0) < 0 ? errno : 0;
+	printf("probe %d %d %d ", e1, e2, e3);
+}
+
+int main(int argc, char **argv)
+{
+	const char *in = NULL, *out = NULL;
+	int uid = -1, puid = -1, hold = 0, prb = 0, c, ep[2], sp[2], err, st, km = -1, kv = -1;
+	long long t0;
+	pid_t pid;
+
+	while ((c = getopt(argc, argv, "u:U:i:o:sp")) != -1) {
+		switch (c) {
+		case 'u': uid = atoi(optarg); break;
+		case 'U': puid = atoi(optarg); break;
+		case 'p': prb = 1; break;
+		case 'i': in = optarg; break;
+		case 'o': out = optarg; break;
+		case 's': hold = 1; break;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1)
+		return 2;
+	if (puid >= 0 && (setgid(puid) || setuid(puid)))
+		return 2;
+	if (pipe2(ep, O_CLOEXEC) || (hold && pipe(sp)))
+		return 2;
+	fflush(stdout);
+	t0 = now();
+	pid = fork();
+	if (pid < 0)
+		return 2;
+	if (pid == 0) {
+		char *args[] = { argv[optind], NULL };
+		int fd;
+
+		close(ep[0]);
+		if (hold) {
+			dup2(sp[0], 0);
+			close(sp[0]);
+			close(sp[1]);
+		} else {
+			fd = open(in ? in : "/dev/null", O_RDONLY);
+			if (fd >= 0)
+				dup2(fd, 0);
+		}
+		if (out) {
+			fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+			if (fd >= 0)
+				dup2(fd, 1);
+		}
+		if (uid >= 0 && (setgid(uid) || setuid(uid)))
+			_exit(126);
+		execv(argv[optind], args);
+		err = errno;
+		write(ep[1], &err, sizeof(err));
+		_exit(127);
+	}
+	child = pid;
+	signal(SIGALRM, timeout);
+	alarm(60);
+	close(ep[1]);
+	if (read(ep[0], &err, sizeof(err)) == sizeof(err)) {
+		waitpid(pid, &st, 0);
+		printf("execfail %d\n", err);
+		return 0;
+	}
+	if (hold) {
+		close(sp[0]);
+		status(pid, &km, &kv);
+		if (prb)
+			probe(pid);
+		close(sp[1]);
+	}
+	waitpid(pid, &st, 0);
+	if (hold)
+		printf("status %d %d ", km, kv);
+	if (WIFEXITED(st))
+		printf("exit %d ns %lld\n", WEXITSTATUS(st), now() - t0);
+	else
+		printf("signal %d ns %lld\n", WTERMSIG(st), now() - t0);
+	return 0;
+}

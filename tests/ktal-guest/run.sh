@@ -1,0 +1,242 @@
+#!/bin/bash
+# run.sh - KTAL in the kernel: verified programs in ring 0, refusals, and
+# malformed objects, in one guest boot.
+#
+#   tests/ktal-guest/run.sh [--kernel BZIMAGE] [--cpus N]
+#
+# Prints "PASS ktal-kernel/NAME" or "FAIL ktal-kernel/NAME: why" per case,
+# a few "INFO ktal-kernel/..." lines with measured figures, and
+# "END passed=N failed=N"; exits 1 if a case failed.  Cases:
+#   example/*    every ktal/examples program runs in ring 0 (as uid 1000)
+#                and prints what ktal/tests/run.sh expects of it in ring 3
+#   status       /proc/PID/status of a verified program started by uid
+#                1000 says KernelMode 1, KtalVerified 1
+#   probe        uid 1000 cannot write into the code of its own verified
+#                program: /proc/PID/mem, PTRACE_ATTACH, process_vm_writev
+#   exit/*       the entry's result and the exit service become the status
+#   kill, restart  a looping program dies of SIGKILL; a read interrupted
+#                by SIGSTOP/SIGCONT is restarted and completes
+#   corpus/*     every corpus program: an accepted one runs in ring 0 and
+#                is not killed by a signal; a rejected one is refused with
+#                EPERM, and the kernel's reason (debugfs kml/ktal) is the
+#                host ktal-check's line, byte for byte
+#   malformed/*  the mutated objects of ktal/tests/malformed: never
+#                accepted, refused with the host's reason when the ELF
+#                still has KTAL sections
+#   big          a 1 MB-of-code object: checked (cond_resched) and run
+#   boot         no oops, BUG, WARNING or lockup in the whole run (kmlvm)
+# The figures: check time per KB of code, and getpid through a service
+# call in ring 0 against the same code in ring 3 (the binary with its
+# .ktal.hdr section renamed, so the kernel leaves it to its ring-3 runtime).
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+ROOT=$PWD
+KERNEL=$ROOT/build/kernel/bzImage
+CPUS=2
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) KERNEL=$2; shift 2 ;;
+	--cpus) CPUS=$2; shift 2 ;;
+	*) echo "usage: $0 [--kernel BZIMAGE] [--cpus N]" >&2; exit 2 ;;
+	esac
+done
+PY=${PYTHON:-$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)}
+K=$ROOT/ktal/build
+T=$ROOT/build/ktal-guest
+W=$T/tree
+rm -rf "$T"; mkdir -p "$W"/corpus "$W"/mal "$W"/ex
+
+make -s -C ktal all >/dev/null 2>"$T/make.err" || { echo "FAIL ktal-kernel/build: make -C ktal: $(head -3 "$T/make.err")"; echo "END passed=0 failed=1"; exit 1; }
+gcc -static -O2 -o "$W/ktal-run" tests/ktal-guest/ktal-run.c 2>"$T/cc.err" ||
+	{ echo "FAIL ktal-kernel/build: ktal-run: $(head -3 "$T/cc.err")"; echo "END passed=0 failed=1"; exit 1; }
+
+# cases.txt: KIND NAME FILE UID STDIN EXPECTED-STDOUT (- for none);
+# expect.txt: NAME VERDICT [the host checker's line]
+: > "$W/cases.txt"; : > "$T/expect.txt"
+case_() { echo "$*" >> "$W/cases.txt"; }
+
+# ---- examples, with the inputs and outputs of ktal/tests/run.sh
+cp "$K"/examples/* "$W/ex/"
+printf 'hello, world\n' > "$W/ex/hello.exp"
+head -c 300000 /dev/urandom > "$W/ex/cat.in"; cp "$W/ex/cat.in" "$W/ex/cat.exp"
+printf 'one two  three\n\tfour\nfive six' > "$W/ex/wc.in"
+cat ktal/tests/corpus/*.ktal >> "$W/ex/wc.in"
+wc -l -w -c < "$W/ex/wc.in" | awk '{print $1, $2, $3}' > "$W/ex/wc.exp"
+awk 'BEGIN { srand(7); for (i = 0; i < 2000; i++) print int(rand() * 1000000) }' > "$W/ex/sort.in"
+sort -n "$W/ex/sort.in" > "$W/ex/sort.exp"
+seq 10 -1 1 > "$W/ex/list.exp"; echo "sum 55" >> "$W/ex/list.exp"
+printf '6765\n5000050000\nstack limit reached\n' > "$W/ex/rec.exp"
+printf '17\n7\n60\n12\n' > "$W/ex/fnptr.exp"
+for e in hello cat wc sort list rec fnptr; do
+	in=-; [ -f "$W/ex/$e.in" ] && in=ex/$e.in
+	case_ run example/$e ex/$e 1000 $in ex/$e.exp
+done
+case_ status status ex/cat 1000 - -
+case_ probe probe ex/cat 1000 - -
+
+# ---- small programs of our own
+mk() { # name source
+	printf '%s\n' "$2" > "$T/$1.ktal"
+	"$K/ktal-as" -o "$W/$1" "$T/$1.ktal" 2>>"$T/as.err"
+}
+mk ret42 'fn main() -> int headroom 0
+    mov eax, 42
+    ret'
+mk exit7 'import exit = exit
+fn main() -> int headroom 80
+    mov edi, 7
+    call [exit]
+    xor eax, eax
+    ret'
+mk loop 'fn main() -> int headroom 0
+    xor eax, eax
+spin: {rax: int}
+    jmp spin'
+case_ run exit/return ret42 1000 - -
+case_ run exit/service exit7 1000 - -
+for n in 200000 400000; do
+	sed "s/COUNT/$n/" tests/ktal-guest/getpid.ktal > "$T/getpid$n.ktal"
+	"$K/ktal-as" -o "$W/getpid$n" "$T/getpid$n.ktal"
+	# the same bytes, but no .ktal.hdr for the kernel to find: ring 3
+	"$PY" -c 'import sys; b = open(sys.argv[1], "rb").read(); n = b.count(b".ktal.hdr\0"); assert n == 1, n
+open(sys.argv[2], "wb").write(b.replace(b".ktal.hdr\0", b".ktal.hdX\0"))' "$W/getpid$n" "$W/getpid$n-r3"
+	chmod +x "$W/getpid$n-r3"
+done
+
+# ---- the corpus, with the host checker's verdict and line
+objs=()
+for f in ktal/tests/corpus/*.ktal; do
+	n=$(basename "$f" .ktal)
+	exp=$(sed -n 's/^; expect: //p' "$f" | head -1)
+	case "$exp" in accept|reject*) ;; *) continue ;; esac
+	"$K/ktal-as" -o "$W/corpus/$n" "$f" 2>/dev/null && objs+=("$W/corpus/$n")
+done
+for f in ktal/tests/malformed/*.mut; do
+	n=$(basename "$f" .mut)
+	base=$(sed -n 's/^# base: //p' "$f")
+	"$K/ktal-as" -o "$T/mal-$n.in" "ktal/$base" 2>/dev/null &&
+	"$PY" ktal/tools/mutate.py "$T/mal-$n.in" "$W/mal/$n" $(sed -n 's/^# mutate: //p' "$f") 2>/dev/null &&
+	chmod +x "$W/mal/$n" && objs+=("$W/mal/$n")
+done
+"$K/ktal-check" "${objs[@]}" 2>/dev/null | sed -n "s|^$W/||p" |
+while IFS= read -r line; do
+	name=${line%%: *}
+	case "$line" in
+	*": accepted") echo "$name accept" ;;
+	*": rejected: "*) echo "$name reject ${line#*: rejected: }" ;;
+	esac
+done >> "$T/expect.txt"
+for o in "${objs[@]}"; do case_ run "${o#$W/}" "${o#$W/}" - - -; done
+
+# ---- a large object: check time per KB, and cond_resched on the way
+[ -f "$K/bench-data/p1000000" ] || { "$PY" ktal/bench/gen.py 1000000 > "$T/big.ktal" && "$K/ktal-as" -o "$K/bench-data/p1000000" "$T/big.ktal"; } 2>/dev/null
+cp "$K/bench-data/p1000000" "$W/big"
+
+tar -C "$W" -cf "$T/tree.tar" .
+
+# ---- the guest
+set +e
+tools/kmlvm sh --no-build --kernel "$KERNEL" --cpus "$CPUS" --timeout 1500 \
+	--file "$T/tree.tar:/job/tree.tar" --file tests/ktal-guest/guest.sh:/job/guest.sh \
+	'sh /job/guest.sh' > "$T/guest.out" 2> "$T/guest.err"
+rc=$?
+set -e
+
+"$PY" - "$T" "$rc" <<'EOF'
+import sys
+T, rc = sys.argv[1], int(sys.argv[2])
+passed = failed = 0
+def ok(n, info=""):
+    global passed; passed += 1; print(f"PASS ktal-kernel/{n}" + (f" ({info})" if info else ""))
+def bad(n, why):
+    global failed; failed += 1; print(f"FAIL ktal-kernel/{n}: {why}")
+exp = {}
+for l in open(f"{T}/expect.txt"):
+    p = l.rstrip("\n").split(" ", 2)
+    exp[p[0]] = (p[1], p[2] if len(p) > 2 else "")
+res, extra = {}, {}
+for l in open(f"{T}/guest.out", errors="replace"):
+    l = l.rstrip("\n")
+    if l.startswith("R "):
+        f = [x.strip() for x in l[2:].split(" | ")]
+        d = {"run": f[1].split()}
+        for x in f[2:]:
+            k, _, v = x.partition(" ")
+            d[k] = v
+        res[f[0]] = d
+    elif l.startswith("X "):
+        k, _, v = l[2:].partition(" ")
+        extra[k] = v
+if rc == 125:
+    bad("boot", "the kernel oopsed, warned or the guest died (kmlvm exit 125): "
+        + open(f"{T}/guest.err", errors="replace").read()[-600:].replace("\n", " | "))
+elif rc == 124:
+    bad("boot", "the guest hung")
+elif not res:
+    bad("boot", f"no results (kmlvm exit {rc}): " + open(f"{T}/guest.err", errors="replace").read()[-400:])
+else:
+    ok("boot")
+prev_acc, prev_rej = (int(x) for x in extra.get("base", "0 0").split())
+for name, d in res.items():
+    r = d["run"]
+    acc, rej = (int(x) for x in d.get("acc", "0 rej 0").split()[::2])
+    fresh_acc = prev_acc is not None and acc > prev_acc
+    fresh_rej = prev_rej is not None and rej > prev_rej
+    prev_acc, prev_rej = acc, rej
+    out = d.get("out", "-")
+    if name.startswith("example/") or name.startswith("exit/"):
+        want = {"exit/return": "exit 42", "exit/service": "exit 7"}.get(name, "exit 0")
+        got = " ".join(r[:2])
+        if got != want: bad(name, f"expected {want}, got {' '.join(r)}")
+        elif not fresh_acc: bad(name, "the kernel did not verify it (debugfs kml/ktal accepted did not grow)")
+        elif out not in ("same", "-"): bad(name, "output differs from ring 3's")
+        else: ok(name)
+    elif name == "status":
+        if r[:3] == ["status", "1", "1"] and r[3:5] == ["exit", "0"]: ok(name, "uid 1000: KernelMode 1, KtalVerified 1")
+        else: bad(name, f"expected KernelMode 1 KtalVerified 1 and exit 0 for uid 1000, got {' '.join(r)}")
+    elif name == "probe":
+        # "probe E1 E2 E3 status K V exit 0 ns T": each way in must fail
+        if r[0] == "probe" and r[4:7] == ["status", "1", "1"] and "0" not in r[1:4]:
+            ok(name, f"uid 1000 on its own verified program: /proc/PID/mem errno {r[1]}, "
+                     f"PTRACE_ATTACH errno {r[2]}, process_vm_writev errno {r[3]}")
+        else:
+            bad(name, f"a write into the verified code of uid 1000's ring-0 program was not refused to uid 1000: {' '.join(r)}")
+    elif name in exp:
+        verdict, line = exp[name]
+        if verdict == "accept":
+            if r[0] == "exit" and fresh_acc: ok(name)
+            else: bad(name, f"accepted by the host checker; in ring 0: {' '.join(r)}{'' if fresh_acc else ' (not verified by the kernel)'}")
+        else:
+            last = d.get("last", "")
+            if fresh_acc: bad(name, "the kernel accepted what the host checker rejects: " + line)
+            elif r[:2] == ["execfail", "1"] and fresh_rej and last == line: ok(name)
+            elif r[:2] == ["execfail", "1"] and fresh_rej: bad(name, f"reason differs: kernel '{last}', host '{line}'")
+            elif name.startswith("mal/") and not fresh_rej:
+                ok(name, f"not checked (the ELF loader refused it first, or no .ktal.hdr left to find): {' '.join(r[:2])}, not verified")
+            else: bad(name, f"expected EPERM with '{line}', got {' '.join(r)}")
+    else:
+        bad(name, "no host verdict")
+for k in ("kill", "restart", "big"):
+    v = extra.get(k, "missing")
+    if v.startswith("ok"): ok(k, v[2:].lstrip(": "))
+    else: bad(k, v)
+# figures
+try:
+    st = dict(x.split(" ", 1) for x in extra["debugfs"].split(" ; ") if " " in x)
+    big = extra["big_figures"].split()
+    ns, code = int(big[0]), int(big[1])
+    print(f"INFO ktal-kernel/check-cost {ns / 1000 / (code / 1024):.1f} us per KB of code "
+          f"(one {code} B-code object, {ns / 1e6:.1f} ms; all checks of this run: "
+          f"{int(st['check_ns']) / 1000 / (int(st['code_bytes']) / 1024):.1f} us per KB)")
+except Exception as e:
+    print(f"INFO ktal-kernel/check-cost unavailable ({e})")
+try:
+    g = {k: int(extra[k].split()[3]) for k in ("gp200000", "gp400000", "gp200000-r3", "gp400000-r3")}
+    r0 = (g["gp400000"] - g["gp200000"]) / 200000
+    r3 = (g["gp400000-r3"] - g["gp200000-r3"]) / 200000
+    print(f"INFO ktal-kernel/getpid ring 0 (service call) {r0:.0f} ns, ring 3 (runtime, syscall) {r3:.0f} ns, ratio {r3 / r0:.2f}x")
+except Exception as e:
+    print(f"INFO ktal-kernel/getpid unavailable ({e})")
+print(f"END passed={passed} failed={failed}")
+sys.exit(1 if failed else 0)
+EOF
