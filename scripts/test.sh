@@ -19,7 +19,9 @@ suite() {
 	local name=$1; shift
 	step "test: $name"
 	local log="build/test-$name.log"
-	"$@" 2>&1 | tee "$log" | grep --line-buffered -E '^(PASS|FAIL|SKIP) |^    |^==> |^error:' || true
+	# No "|| true" here: with pipefail it would run whenever the suite
+	# failed and reset PIPESTATUS, hiding the suite's status.
+	"$@" 2>&1 | tee "$log" | grep --line-buffered -E '^(PASS|FAIL|SKIP) |^    |^==> |^error:'
 	local rc=${PIPESTATUS[0]}
 	grep -E '^(PASS|FAIL|SKIP) ' "$log" >> "$results"
 	if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$log"; then

@@ -8,9 +8,10 @@
  *    and must then report that CPU from sched_getcpu() (the kernel has
  *    to migrate the running thread; for a ring-0 thread this is the
  *    interrupt/IPI path landing it on another CPU's stacks).
- * 2. Natural: 4 unpinned threads spin (no system calls in the loop) and
- *    block briefly every ~10 ms, for up to 30 s (a loaded host slows the
- *    virtual CPUs down), recording sched_getcpu().
+ * 2. Natural: 4 threads start on CPU 0, then allow every CPU and spin
+ *    (no system calls in the loop), blocking briefly every ~10 ms, for up
+ *    to 30 s (a loaded host slows the virtual CPUs down), recording
+ *    sched_getcpu(): the scheduler's load balancing must move them.
  *    The process must have run on more than one CPU, and at least one
  *    thread must have been seen on two CPUs.
  * Needs 2 online CPUs: skipped (exit 4) on 1.
@@ -76,6 +77,23 @@ static void *natural(void *arg)
 	struct tstate *t = arg;
 	volatile unsigned long spin = 0;
 	int64_t last = kml_now_ns();
+	cpu_set_t set;
+
+	/*
+	 * Start crowded on CPU 0, then allow every CPU: the idle CPUs' load
+	 * balancing, not an affinity change, has to move threads away.
+	 * (Spread evenly from the start, busy threads may never move.)
+	 */
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	while (sched_getcpu() != 0)
+		;
+	t->seen[0] = 1;
+	CPU_ZERO(&set);
+	for (int c = 0; c < ncpu; c++)
+		CPU_SET(c, &set);
+	sched_setaffinity(0, sizeof(set), &set);
 
 	while (!stop && kml_now_ns() < deadline) {
 		int c = sched_getcpu();
@@ -136,7 +154,7 @@ int main(void)
 			  t[i].forced_bad, t[i].forced_got);
 	}
 
-	kml_run("natural migration: %d busy threads, unpinned", NT);
+	kml_run("natural migration: %d busy threads started on CPU 0, then unpinned", NT);
 	memset(t, 0, sizeof(t));
 	t0 = kml_now_ns();
 	deadline = t0 + 30000000000LL;
