@@ -14,6 +14,7 @@
 #   probe        uid 1000 cannot write into the code of its own verified
 #                program: /proc/PID/mem, PTRACE_ATTACH, process_vm_writev
 #   exit/*       the entry's result and the exit service become the status
+#   heap/reuse   a freed struct comes back, zeroed, from its type's pool
 #   kill, restart  a looping program dies of SIGKILL; a read interrupted
 #                by SIGSTOP/SIGCONT is restarted and completes
 #   corpus/*     every corpus program: an accepted one runs in ring 0 and
@@ -92,7 +93,9 @@ mk loop 'fn main() -> int headroom 0
     xor eax, eax
 spin: {rax: int}
     jmp spin'
+"$K/ktal-as" -o "$W/reuse" tests/ktal-guest/reuse.ktal
 case_ run exit/return ret42 1000 - -
+case_ run heap/reuse reuse 1000 - -
 case_ run exit/service exit7 1000 - -
 for n in 200000 400000; do
 	sed "s/COUNT/$n/" tests/ktal-guest/getpid.ktal > "$T/getpid$n.ktal"
@@ -184,7 +187,7 @@ for name, d in res.items():
     fresh_rej = prev_rej is not None and rej > prev_rej
     prev_acc, prev_rej = acc, rej
     out = d.get("out", "-")
-    if name.startswith("example/") or name.startswith("exit/"):
+    if name.startswith("example/") or name.startswith("exit/") or name == "heap/reuse":
         want = {"exit/return": "exit 42", "exit/service": "exit 7"}.get(name, "exit 0")
         got = " ".join(r[:2])
         if got != want: bad(name, f"expected {want}, got {' '.join(r)}")
