@@ -18,6 +18,7 @@ while read kind name file uid in exp; do
 	fi
 	[ "$in" != - ] && set -- "$@" -i "$in"
 	[ "$kind" = status ] && set -- "$@" -s
+	[ "$kind" = fuzz ] && set -- "$@" -t 5
 	rm -f /tmp/o; : > /tmp/o; chmod 666 /tmp/o
 	r=$(./ktal-run "$@" "$file")
 	same=-

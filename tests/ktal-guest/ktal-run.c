@@ -3,7 +3,7 @@
  * ktal-run - run one program in the guest and say how it went, for the
  * KTAL guest tests (tests/ktal-guest/run.sh).
  *
- *   ktal-run [-u UID] [-i IN] [-o OUT] [-s] FILE
+ *   ktal-run [-u UID] [-U UID] [-i IN] [-o OUT] [-t SECONDS] [-s [-p]] FILE
  *
  * Forks, drops to UID (-u), takes stdin from IN and stdout from OUT, and
  * execs FILE.  Prints one line:
@@ -33,7 +33,7 @@
 
 static pid_t child;
 
-/* A program that runs for more than 60 s is killed ("signal 9"). */
+/* A program that runs for more than 60 s (-t S: S s) is killed ("signal 9"). */
 static void timeout(int sig)
 {
 	(void)sig;
@@ -95,15 +95,16 @@ static void probe(pid_t pid)
 int main(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL;
-	int uid = -1, puid = -1, hold = 0, prb = 0, c, ep[2], sp[2], err, st, km = -1, kv = -1;
+	int uid = -1, puid = -1, hold = 0, prb = 0, secs = 60, c, ep[2], sp[2], err, st, km = -1, kv = -1;
 	long long t0;
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "u:U:i:o:sp")) != -1) {
+	while ((c = getopt(argc, argv, "u:U:i:o:t:sp")) != -1) {
 		switch (c) {
 		case 'u': uid = atoi(optarg); break;
 		case 'U': puid = atoi(optarg); break;
 		case 'p': prb = 1; break;
+		case 't': secs = atoi(optarg); break;
 		case 'i': in = optarg; break;
 		case 'o': out = optarg; break;
 		case 's': hold = 1; break;
@@ -149,7 +150,7 @@ int main(int argc, char **argv)
 	}
 	child = pid;
 	signal(SIGALRM, timeout);
-	alarm(60);
+	alarm(secs);
 	close(ep[1]);
 	if (read(ep[0], &err, sizeof(err)) == sizeof(err)) {
 		waitpid(pid, &st, 0);
