@@ -19,6 +19,7 @@
 # sqlite and fork/exec are timed from outside by /apps/apptime (the whole
 # process: loading, work, exit).
 #
+#   @warmup ...                        the same from the warm-up round
 # Usage: run.sh ROUNDS SCALE   (SCALE multiplies the sizes; 1 by default)
 rounds=${1:-3}
 scale=${2:-1}
@@ -73,10 +74,14 @@ timed() {	# timed METRIC RING COUNT UNIT COMMAND...: run COMMAND under apptime, 
 	fi
 }
 
-for round in $(seq "$rounds"); do
+# One round in each ring.  Round 0 is a warm-up, reported as @warmup and
+# not counted: QEMU translates each copy of a program's code the first
+# time it runs (the ring-3 and ring-0 copies are different pages), and
+# redis-server and the page cache fill up.
+round() {
 	for ring in 3 0; do
 		if [ $ring = 0 ]; then BIN=/trusted/realprogs/bin; else BIN=/realprogs/bin; fi
-		say "round $round of $rounds, ring $ring"
+		say "round ${1:-$round} of $rounds, ring $ring"
 		echo "@ring busybox $ring $("$BIN/cat" /proc/self/status | sed -n 's/^KernelMode:[[:space:]]*//p')"
 		redis $ring $BIN
 		db=/tmp/apps/db.$ring
@@ -89,5 +94,9 @@ for round in $(seq "$rounds"); do
 		(PATH=$BIN; export PATH; timed forkexec $ring 1 s "$BIN/sh" /apps/forkexec-loop $ITERATIONS)
 		echo "@ring forkexec-children $ring $(sed -n 's/^@ring exec-children //p' /tmp/apps/out)"
 	done
+}
+round 0 | sed 's/^@result /@warmup /'
+for round in $(seq "$rounds"); do
+	round
 done
 echo "@end"
