@@ -58,6 +58,9 @@ if make --no-print-directory kernel && make --no-print-directory image; then
 	suite boot-refusals tests/attacks/boot-refusals.sh --no-build
 	# Unmodified Debian programs (tests/realprogs), ring 0 against ring 3.
 	suite realprogs tests/realprogs/run.sh --no-build
+	# The stress smoke run (tests/stress): stress-ng, 20 s in ring 3, then
+	# 20 s from /trusted in ring 0, 2 CPUs.  `make stress` runs it longer.
+	suite stress tests/stress/run.sh --no-build --duration 20s
 else
 	echo "FAIL build: the kernel or the guest image did not build" | tee -a "$results"
 fi

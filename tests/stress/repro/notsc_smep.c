@@ -15,6 +15,10 @@
  * SMEP back on (kml_switch_smep(), patch 0005).  current is already the
  * ring-3 task, so native_write_cr4() enforces the pinned SMEP bit on a
  * value taken from the CR4 shadow, in which SMEP is still clear: WARN.
+ *
+ * Fixed by commit 8bd52a6 ("switch SMEP before CR4.TSD on a context
+ * switch; refuse PR_TSC_SIGSEGV in ring 0"): in ring 0 this program now
+ * stops at "PR_SET_TSC: Operation not permitted" (status 1), no warning.
  */
 #include <stdio.h>
 #include <sys/prctl.h>
