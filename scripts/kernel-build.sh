@@ -50,6 +50,8 @@ stamp=$( {
 	echo "debian $debver"
 	for p in $(patch_list); do sha256sum "$top/kernel/patches/$p"; done
 	sha256sum "$top/kernel/config/kml.config" "$top/scripts/kernel-build.sh" "$top/scripts/kernel-config.sh"
+	# The KTAL checker is built into the patched kernel from ktal/ itself.
+	[ -n "$unpatched" ] || sha256sum "$top"/ktal/check/*.[ch] "$top"/ktal/include/*.h "$top/scripts/kernel-ktal-sources.sh"
 } | sha256sum | cut -d' ' -f1)
 if [ -f "$out/bzImage" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
 	step "kernel: up to date ($(basename "$out")/bzImage, linux-source $debver, $(patch_list | wc -l) patches)"
@@ -99,7 +101,9 @@ if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$src_stamp" ]; then
 	step "kernel: applied $n patches to linux-source $debver"
 fi
 
-# 3. Config and build.
+# 3. The KTAL checker's sources (one source of truth: ktal/), then config
+# and build.
+[ -n "$unpatched" ] || "$top/scripts/kernel-ktal-sources.sh" "$src"
 "$top/scripts/kernel-config.sh" "$src" "$obj" ${unpatched:+--unpatched}
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 ccache -M 8G >/dev/null 2>&1 || true

@@ -61,6 +61,10 @@ if make --no-print-directory kernel && make --no-print-directory image; then
 	# The stress smoke run (tests/stress): stress-ng, 20 s in ring 3, then
 	# 20 s from /trusted in ring 0, 2 CPUs.  `make stress` runs it longer.
 	suite stress tests/stress/run.sh --no-build --duration 20s
+	# Verified KTAL programs (tests/ktal-guest): examples in ring 0 as uid
+	# 1000, the corpus refused with the host checker's reasons, malformed
+	# objects and mutants, in one boot.
+	suite ktal-kernel tests/ktal-guest/run.sh --kernel build/kernel/bzImage
 else
 	echo "FAIL build: the kernel or the guest image did not build" | tee -a "$results"
 fi

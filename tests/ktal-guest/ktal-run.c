@@ -7,7 +7,10 @@
  *
  * Forks, drops to UID (-u), takes stdin from IN and stdout from OUT, and
  * execs FILE.  Prints one line:
- *   "execfail ERRNO"   the exec failed (ERRNO as a number)
+ *   "execfail ERRNO | why REASON"   the exec failed (ERRNO as a number);
+ *                      REASON is what the kernel tells the caller
+ *                      (arch_prctl ARCH_KML_KTAL_REASON), "(none: ...)"
+ *                      when it holds none
  *   "exit N ns T"      the program exited with N, T ns after the fork
  *   "signal N ns T"    a signal killed it
  * With -s, stdin is a pipe that stays open until the parent has read the
@@ -26,12 +29,18 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+/* arch_prctl: the reason of this thread's last refused KTAL exec */
+#define ARCH_KML_KTAL_REASON		0x6001
+#define ARCH_KML_KTAL_REASON_SIZE	320
+
 static pid_t child;
+static char why[ARCH_KML_KTAL_REASON_SIZE];
 
 /* A program that runs for more than 60 s (-t S: S s) is killed ("signal 9"). */
 static void timeout(int sig)
@@ -145,7 +154,12 @@ int main(int argc, char **argv)
 			_exit(126);
 		execv(argv[optind], args);
 		err = errno;
+		/* the caller asks why (arch_prctl ARCH_KML_KTAL_REASON) */
+		memset(why, 0, sizeof(why));
+		if (syscall(SYS_arch_prctl, ARCH_KML_KTAL_REASON, why) < 0)
+			snprintf(why, sizeof(why), "(none: %s)", strerror(errno));
 		write(ep[1], &err, sizeof(err));
+		write(ep[1], why, sizeof(why));
 		_exit(127);
 	}
 	child = pid;
@@ -153,8 +167,11 @@ int main(int argc, char **argv)
 	alarm(secs);
 	close(ep[1]);
 	if (read(ep[0], &err, sizeof(err)) == sizeof(err)) {
+		memset(why, 0, sizeof(why));
+		if (read(ep[0], why, sizeof(why) - 1) < 0)
+			why[0] = 0;
 		waitpid(pid, &st, 0);
-		printf("execfail %d\n", err);
+		printf("execfail %d | why %s\n", err, why);
 		return 0;
 	}
 	if (hold) {

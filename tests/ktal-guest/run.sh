@@ -254,10 +254,11 @@ for name, d in res.items():
             if r[0] == "exit" and fresh_acc: ok(name)
             else: bad(name, f"accepted by the host checker; in ring 0: {' '.join(r)}{'' if fresh_acc else ' (not verified by the kernel)'}")
         else:
-            last = d.get("last", "")
+            last, why = d.get("last", ""), d.get("why", "")
             if fresh_acc: bad(name, "the kernel accepted what the host checker rejects: " + line)
-            elif r[:2] == ["execfail", "1"] and fresh_rej and last == line: ok(name)
-            elif r[:2] == ["execfail", "1"] and fresh_rej: bad(name, f"reason differs: kernel '{last}', host '{line}'")
+            elif r[:2] == ["execfail", "1"] and fresh_rej and last == line and why == line: ok(name)
+            elif r[:2] == ["execfail", "1"] and fresh_rej and last != line: bad(name, f"reason differs: kernel '{last}', host '{line}'")
+            elif r[:2] == ["execfail", "1"] and fresh_rej: bad(name, f"the caller's reason (arch_prctl ARCH_KML_KTAL_REASON) differs: '{why}', host '{line}'")
             elif (name.startswith("mal/") or name.startswith("fuzz/")) and not fresh_rej:
                 ok(name, f"not checked (the ELF loader refused it first, or no .ktal.hdr left to find): {' '.join(r[:2])}, not verified")
             else: bad(name, f"expected EPERM with '{line}', got {' '.join(r)}")
