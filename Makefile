@@ -11,7 +11,8 @@
 #                kernel of the same config (builds a second kernel)
 #   make bench-apps  real programs (redis, sqlite3, a fork/exec script) in
 #                ring 3 against ring 0, in one boot (bench/apps)
-#   make stress DURATION=10m  stress-ng in ring 3, then in ring 0 (tests/stress)
+#   make stress DURATION=10m [RINGS=0]  stress-ng in ring 3, then in ring 0
+#                (tests/stress; RINGS picks the rings, default "3 0")
 #   make libc    the KML musl and its wrapper (build/libc/bin/kml-cc)
 #   make libc-test  host tests of the KML musl
 #
@@ -121,9 +122,10 @@ bench-apps: deps
 
 # How long stress-ng runs in each ring (stress-ng's syntax: 90s, 10m, 1h).
 DURATION ?= 10m
+RINGS ?= 3 0
 stress: deps
 	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image
-	@tests/stress/run.sh --no-build --duration $(DURATION)
+	@tests/stress/run.sh --no-build --duration $(DURATION) --rings "$(RINGS)"
 
 clean:
 	rm -rf $(G) $(B)/vm
