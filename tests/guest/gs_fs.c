@@ -3,8 +3,9 @@
  * gs_fs - the FS base is the process's own; the GS base of a ring-0
  * process cannot be changed or read as a kernel address.
  *
- * In ring 0 the GS base holds the kernel's per-CPU base (swapgs must be
- * harmless), so arch_prctl(ARCH_SET_GS) must fail there, and
+ * A ring-0 process has no GS base of its own: it runs with the kernel's
+ * per-CPU base (see gs_selector.c for what a selector load does), so
+ * arch_prctl(ARCH_SET_GS) must fail there, and
  * ARCH_GET_GS must return 0 or fail rather than reveal that address.  In
  * ring 3 both work as usual (the control run).
  *
