@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../include/ktal.h"
 #include "../include/ktal_format.h"
 
 #define MAXNAME 64

@@ -19,25 +19,10 @@ static const char *const reg64[16] = {
 	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
 };
 
-/* The service table as the checker has it (check/services.c): name,
- * one code per argument, code of the result.  Codes: i int, b arr byte,
- * p ptr? S, a arr? T (S, T: the type argument), j junk. */
-static const struct { const char *name, *args; char ret; } svc[KTAL_NSERVICES] = {
-	[KTAL_SVC_EXIT]	       = { "exit", "i", 'j' },
-	[KTAL_SVC_READ]	       = { "read", "ibii", 'i' },
-	[KTAL_SVC_WRITE]       = { "write", "ibii", 'i' },
-	[KTAL_SVC_OPEN]	       = { "open", "bii", 'i' },
-	[KTAL_SVC_CLOSE]       = { "close", "i", 'i' },
-	[KTAL_SVC_GETPID]      = { "getpid", "", 'i' },
-	[KTAL_SVC_ALLOC]       = { "alloc", "", 'p' },
-	[KTAL_SVC_FREE]	       = { "free", "p", 'i' },
-	[KTAL_SVC_ALLOC_ARRAY] = { "alloc_array", "i", 'a' },
-	[KTAL_SVC_FREE_ARRAY]  = { "free_array", "a", 'i' },
-};
 
 const char *svc_name(int s)
 {
-	return svc[s].name;
+	return ktal_services[s].name;
 }
 
 void *xrealloc(void *p, size_t n)
@@ -57,7 +42,7 @@ int svc_by_name(const char *name)
 	int i;
 
 	for (i = 0; i < KTAL_NSERVICES; i++)
-		if (!strcmp(svc[i].name, name))
+		if (!strcmp(ktal_services[i].name, name))
 			return i;
 	return -1;
 }
@@ -377,13 +362,13 @@ static void decl_import(void)
 		expect(">", "'>'");
 	}
 	/* the import's type: the service's signature at the type argument */
-	for (i = 0; i <= (int)strlen(svc[im.svc].args); i++) {
-		char c = svc[im.svc].args[i] ? svc[im.svc].args[i] : svc[im.svc].ret;
+	for (i = 0; i <= (int)strlen(ktal_services[im.svc].args); i++) {
+		char c = ktal_services[im.svc].args[i] ? ktal_services[im.svc].args[i] : ktal_services[im.svc].ret;
 		int t = c == 'i' ? KTAL_T_INT : c == 'b' ? KTAL_T_ARR_BYTE :
 			c == 'p' ? type_of(KTAL_K_PTRQ, im.targ) :
 			c == 'a' ? type_of(KTAL_K_ARRQ, im.targ) : KTAL_T_JUNK;
 
-		if (svc[im.svc].args[i])
+		if (ktal_services[im.svc].args[i])
 			im.type.arg[im.type.nargs++] = t;
 		else
 			im.type.ret = t;

@@ -141,7 +141,7 @@ void kt_sigstr(const struct kck *ck, const struct ksig *s, char *buf, u32 n)
  * (services.c): "alloc_array (int) -> arr? T headroom 64". */
 void kt_svcstr(u32 svc, char *buf, u32 n)
 {
-	const struct ksvc *s = &kt_services[svc < KTAL_NSERVICES ? svc : 0];
+	const struct ktal_service *s = &ktal_services[svc < KTAL_NSERVICES ? svc : 0];
 	u32 i;
 
 	buf[0] = 0;

@@ -236,13 +236,6 @@ int kt_sub(const struct kck *ck, ktype a, ktype b);
 int kt_enter(struct kck *ck, u32 label);
 int kt_jump(struct kck *ck, const struct kstate *s, s64 target);
 /* services.c */
-struct ksvc {
-	const char *name;	/* service name: imports match it byte for byte */
-	const char *args;	/* one code per argument, see services.c */
-	char ret;		/* code of the result */
-	u8 targ;		/* 0 none, 1 struct, 2 element type */
-};
-extern const struct ksvc kt_services[KTAL_NSERVICES];
 s32 kt_svc_find(const u8 *name, u32 n);
 int kt_svc_sig(const struct kck *ck, u32 svc, s64 targ, struct ksig *sig);
 int kt_svc_match(const struct kck *ck, u32 svc, const struct ksig *t,

@@ -19,7 +19,7 @@
  */
 #include "ktal_int.h"
 
-const struct ksvc kt_services[KTAL_NSERVICES] = {
+const struct ktal_service ktal_services[KTAL_NSERVICES] = {
 	[KTAL_SVC_EXIT]	       = { "exit", "i", 'j', 0 },
 	[KTAL_SVC_READ]	       = { "read", "ibii", 'i', 0 },
 	[KTAL_SVC_WRITE]       = { "write", "ibii", 'i', 0 },
@@ -51,7 +51,7 @@ s32 kt_svc_find(const u8 *name, u32 n)
 	u32 s, j;
 
 	for (s = 0; s < KTAL_NSERVICES; s++) {
-		const char *sn = kt_services[s].name;
+		const char *sn = ktal_services[s].name;
 
 		for (j = 0; j < n && sn[j] && (u8)sn[j] == name[j]; j++)
 			;
@@ -65,7 +65,7 @@ s32 kt_svc_find(const u8 *name, u32 n)
  * Returns 0 if the type argument does not fit the service. */
 int kt_svc_sig(const struct kck *ck, u32 svc, s64 targ, struct ksig *sig)
 {
-	const struct ksvc *s = &kt_services[svc];
+	const struct ktal_service *s = &ktal_services[svc];
 	u32 i;
 
 	if (s->targ == 0 && targ != -1)
@@ -99,7 +99,7 @@ static int same(const struct kck *ck, ktype a, ktype b)
 int kt_svc_match(const struct kck *ck, u32 svc, const struct ksig *t,
 		 struct ksig *sig, u32 *targ)
 {
-	const struct ksvc *s = &kt_services[svc];
+	const struct ktal_service *s = &ktal_services[svc];
 	s64 a = -1;
 	u32 i, n;
 

@@ -25,6 +25,20 @@
 #include <stdint.h>
 #endif
 
+/*
+ * The kernel-service interface (check/services.c): what an import names
+ * and the signature it must have.  Codes, one per argument and one for the
+ * result: i int, b arr byte, p ptr? S, a arr? T (S, T: the import's type
+ * argument), j junk.  Indexed by KTAL_SVC_* (ktal_format.h).
+ */
+struct ktal_service {
+	const char *name;	/* imports match it byte for byte */
+	const char *args;	/* one code per argument */
+	char ret;		/* code of the result */
+	unsigned char targ;	/* type argument: 0 none, 1 struct, 2 element type */
+};
+extern const struct ktal_service ktal_services[];
+
 /* One rejection, as the single diagnostics function records it. */
 struct ktal_diag {
 	uint32_t code_off;	/* offset of the instruction in the code, or ~0 */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../include/ktal.h"
+#include "../include/ktal_format.h"
 
 static void usage(FILE *out)
 {
@@ -26,8 +27,6 @@ static void usage(FILE *out)
 
 static void print_info(const struct ktal_info *li)
 {
-	static const char *const svc[] = { "exit", "read", "write", "open", "close",
-		"getpid", "alloc", "free", "alloc_array", "free_array" };
 	unsigned i;
 
 	printf("  code: offset 0x%llx size %llu at 0x%llx\n", (unsigned long long)li->code_off,
@@ -38,7 +37,7 @@ static void print_info(const struct ktal_info *li)
 	       (unsigned long long)li->entry_va);
 	for (i = 0; i < li->nimports && i < 64; i++)
 		printf("  import %u: %s size %u pool 0x%x\n", i,
-		       li->imports[i].service < 10 ? svc[li->imports[i].service] : "?",
+		       li->imports[i].service < KTAL_NSERVICES ? ktal_services[li->imports[i].service].name : "?",
 		       li->imports[i].size, li->imports[i].pool);
 }
 
