@@ -186,6 +186,16 @@ int main(void)
 	}
 	kml_ok("%d vectors gave the #GP of ring 3, %d ended otherwise", gp, any);
 
+	/* INT $0x80 stays the 32-bit system call: getpid is 20 there */
+	kml_run("INT $0x80 is a system call, ring %d", ring);
+	{
+		long r;
+
+		asm volatile("int $0x80" : "=a"(r) : "a"(20L)
+			     : "memory", "r8", "r9", "r10", "r11");
+		KML_CHECK_EQ("INT $0x80 getpid", (long)getpid(), r);
+	}
+
 	/* The process goes on after the #GP: its handler skips the INT */
 	kml_run("a handler that returns past INT $14 and INT $0xfd");
 	KML_CHECK_EQ("INT $14, handler returns: exit status", 7,
