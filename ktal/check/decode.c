@@ -82,10 +82,11 @@ static const char *classify(u8 op, u8 op2, int two)
 	case 0x79:
 		return "privileged or system instruction";
 	}
+	/* 0f ff is UD0, not SSE: it falls through to the whitelist message */
 	if ((op2 >= 0x10 && op2 <= 0x17) || (op2 >= 0x28 && op2 <= 0x2f) ||
 	    (op2 >= 0x50 && op2 <= 0x7f) || op2 == 0xae ||
-	    (op2 >= 0xc2 && op2 <= 0xc6) || op2 >= 0xd0 || op2 == 0x38 ||
-	    op2 == 0x3a)
+	    (op2 >= 0xc2 && op2 <= 0xc6) || (op2 >= 0xd0 && op2 <= 0xfe) ||
+	    op2 == 0x38 || op2 == 0x3a)
 		return "FPU/SSE instruction";
 	return "instruction not in whitelist";
 }
