@@ -19,23 +19,11 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "timing.h"
+
 #define BATCH 200000
 #define REPEATS 9
 
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* One figure: the median over REPEATS batches of BATCH runs of BODY. */
 #define MEASURE(name, body) do {					\

@@ -41,6 +41,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timing.h"
+
 #define REPEATS 15
 
 /* The KML musl's copy of AT_SYSINFO; absent (weak, null) in other libcs. */
@@ -178,20 +180,6 @@ static const struct bench benches[] = {
 	{ "fork_exit_wait", op_fork, 100, NULL, NULL },
 };
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 static int current_ring(void)
 {
