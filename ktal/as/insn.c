@@ -322,8 +322,52 @@ static void branch(int opc_short, const int *opc_near, int nnear, int is_short,
 }
 
 static const struct { const char *m; int digit; } alus[] = {
-	{ "add", 0 }, { "or", 1 }, { "and", 4 }, { "sub", 5 }, { "xor", 6 }, { "cmp", 7 },
+	{ "add", 0 }, { "or", 1 }, { "sbb", 3 }, { "and", 4 }, { "sub", 5 },
+	{ "xor", 6 }, { "cmp", 7 },
 };
+#define NALUS ((int)(sizeof(alus) / sizeof(alus[0])))
+
+/*
+ * index IDX, ARR, MASK, LFAIL: the masked array index (spec section 15),
+ * exactly
+ *	cmp IDX, [ARR - 8]
+ *	jae LFAIL		; architecturally, IDX <u len(ARR) after this
+ *	sbb MASK, MASK		; MASK = IDX <u len(ARR) ? ~0 : 0, from the flags
+ *	and IDX, MASK		; so IDX is in bounds or 0 on every path
+ * All three registers are 64-bit; MASK is overwritten.
+ */
+static void index_seq(void)
+{
+	struct opnd o[4], m;
+	int i, op, jae[2] = { 0x0f, 0x83 };
+
+	for (i = 0; i < 4; i++) {
+		if (i)
+			expect(",", "',' (index IDX, ARR, MASK, LFAIL)");
+		parse_opnd(&o[i]);
+		if (i < 3)
+			need(o[i].kind == K_REG && o[i].rsize == 8, &o[i],
+			     "a 64-bit register");
+	}
+	need(o[2].reg != o[0].reg && o[2].reg != o[1].reg && o[0].reg != o[1].reg,
+	     &o[2], "three different registers");
+	need(o[1].reg != 4 && o[2].reg != 4 && o[0].reg != 4, &o[0],
+	     "registers other than rsp");
+	memset(&m, 0, sizeof(m));
+	m.kind = K_MEM;
+	m.base = o[1].reg;
+	m.index = -1;
+	m.scale = 1;
+	m.disp = -8;
+	m.at = o[1].at;
+	op = 0x3b;
+	enc(1, &op, 1, o[0].reg, &m, 0, 0);
+	branch(0, jae, 2, 0, &o[3]);
+	op = 0x19;
+	enc(1, &op, 1, o[2].reg, &o[2], 0, 0);
+	op = 0x21;
+	enc(1, &op, 1, o[2].reg, &o[0], 0, 0);
+}
 
 void insn_line(void)
 {
@@ -345,6 +389,10 @@ void insn_line(void)
 		} while (accept(","));
 		goto end;
 	}
+	if (!strcmp(m, "index")) {
+		index_seq();
+		goto end;
+	}
 	if (peek_ident("short")) {
 		char w[MAXNAME];
 
@@ -362,7 +410,7 @@ void insn_line(void)
 		}
 	}
 #define NOPS(k) do { if (n != (k)) error_at(mat, "'%s' takes %d operand(s)", m, k); } while (0)
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < NALUS; i++) {
 		if (strcmp(m, alus[i].m))
 			continue;
 		NOPS(2);

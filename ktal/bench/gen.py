@@ -21,8 +21,7 @@ body = '''fn f%(i)d(arr int, ptr? Node) -> int headroom 256
     xor ecx, ecx
     xor eax, eax
 f%(i)d.loop: {rbx: arr int, r12: ptr? Node, rcx: int, rax: int} [saved.r12, saved.rbx] headroom 240
-    cmp rcx, [rbx - 8]
-    jae f%(i)d.done
+    index rcx, rbx, rdx, f%(i)d.done
     mov rdx, [rbx + rcx*8]
     add rax, rdx
     lea rdx, [rcx + rcx*2 + 1]
@@ -49,7 +48,7 @@ f%(i)d.out: {rax: int, rbx: junk, r12: junk} [saved.r12, saved.rbx] headroom 240
     ret
 '''
 out = [head]
-per = 108  # bytes of code per copy
+per = 114  # bytes of code per copy
 for i in range(max(1, target // per)):
     out.append(body % {'i': i})
 sys.stdout.write(''.join(out))

@@ -222,8 +222,8 @@ int kt_decode(struct kck *ck, u32 off, struct kinsn *in)
 			return rej(ck, "high byte register");
 		}
 		break;
-	case 0x89: case 0x01: case 0x09: case 0x21: case 0x29: case 0x31:
-	case 0x39: case 0x85:
+	case 0x89: case 0x01: case 0x09: case 0x19: case 0x21: case 0x29:
+	case 0x31: case 0x39: case 0x85:
 		in->op = op == 0x89 ? OP_MOV : op == 0x85 ? OP_TEST : OP_ALU;
 		in->sub = op >> 3;
 		in->src.kind = O_REG;
@@ -231,8 +231,8 @@ int kt_decode(struct kck *ck, u32 off, struct kinsn *in)
 		if (in->op != OP_MOV && in->dst.kind != O_REG)
 			goto form;
 		break;
-	case 0x8b: case 0x03: case 0x0b: case 0x23: case 0x2b: case 0x33:
-	case 0x3b:
+	case 0x8b: case 0x03: case 0x0b: case 0x1b: case 0x23: case 0x2b:
+	case 0x33: case 0x3b:
 		in->op = op == 0x8b ? OP_MOV : OP_ALU;
 		in->sub = op >> 3;
 		in->dst.kind = O_REG;
@@ -257,7 +257,7 @@ int kt_decode(struct kck *ck, u32 off, struct kinsn *in)
 		in->op = OP_ALU;
 		modrm(&d, rex, &digit, &in->dst);
 		digit &= 7;
-		if (in->dst.kind != O_REG || digit == 2 || digit == 3)
+		if (in->dst.kind != O_REG || digit == 2)
 			goto form;
 		in->sub = digit;
 		in->src.kind = O_IMM;

@@ -27,7 +27,11 @@ void kt_copy_state(struct kstate *dst, const struct kstate *src)
 	for (i = 0; i < 16; i++) {
 		dst->reg[i] = src->reg[i];
 		dst->inb[i] = src->inb[i];
+		dst->chk[i] = src->chk[i];
+		dst->mk_i[i] = src->mk_i[i];
+		dst->mk_a[i] = src->mk_a[i];
 	}
+	dst->mk = src->mk;
 	dst->nz = src->nz;
 	dst->zero = src->zero;
 	dst->fl = src->fl;

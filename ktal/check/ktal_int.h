@@ -94,18 +94,29 @@ struct kglobal {
 };
 
 /* What the last flag-setting instruction established, for the next jcc. */
-enum { F_NONE, F_NULLTEST, F_CMPLEN, F_STKCMP };
+enum { F_NONE, F_NULLTEST, F_CMPLEN, F_CMPCF, F_STKCMP };
 struct kflags {
-	u8 what;	/* F_* */
-	u8 r1;		/* NULLTEST: tested reg; CMPLEN: index reg */
-	u8 r2;		/* CMPLEN: array reg */
+	u8 what;	/* F_*; F_CMPCF: the fall-through of "jae" after a
+			   bounds test, where CF = (r1 <u len(r2)) */
+	u8 r1;		/* NULLTEST: tested reg; CMPLEN, CMPCF: index reg */
+	u8 r2;		/* CMPLEN, CMPCF: array reg */
 	u32 n;		/* STKCMP: bytes below rsp that were checked */
 };
 
 /* The abstract machine state at one program point. */
 struct kstate {
 	ktype reg[16];		/* register types; reg[R_SP] is unused */
-	u16 inb[16];		/* inb[i] bit a: value(i) <u len(array in a) */
+	u16 inb[16];		/* inb[i] bit a: i is masked below len(a): on
+				   every path, mispredicted ones included,
+				   value(i) <u len(a) or value(i) = 0 (the index
+				   sequence, spec section 15); arrays may be
+				   indexed only with such an index */
+	u16 chk[16];		/* chk[i] bit a: value(i) <u len(a) after a
+				   branch, architecturally only (diagnostics) */
+	u16 mk;			/* bit m: m holds the mask -(mk_i[m] <u
+				   len(mk_a[m])), all ones or zero, computed
+				   by sbb from the flags of a bounds test */
+	u8 mk_i[16], mk_a[16];	/* index and array register of each mask */
 	u16 nz;			/* bit r: register r is known nonzero */
 	u16 zero;		/* bit r: register r is known zero */
 	struct kflags fl;	/* valid only for the next instruction */
@@ -138,7 +149,7 @@ enum {
 	OP_COUNT
 };
 /* ALU sub-operations, numbered as the x86 /digit of opcodes 0x81. */
-enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
+enum { ALU_ADD = 0, ALU_OR = 1, ALU_SBB = 3, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
 
 /* One decoded instruction. */
 struct kinsn {

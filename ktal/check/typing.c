@@ -10,8 +10,13 @@
  *  - slot[nslots-1] is the word at [rsp], slot[0] the word just above the
  *    return address; the return address itself is never a slot;
  *  - headroom bytes below rsp are mapped stack that no one else uses;
- *  - inb[i] bit a means value(i) <u length of the array in register a,
- *    and is dropped as soon as i or a is written;
+ *  - inb[i] bit a means that i is masked below the length of the array
+ *    in register a (value(i) <u len(a) on the architectural path, and
+ *    value(i) <u len(a) or 0 on every mispredicted one); the mask fact mk
+ *    and the branch fact chk are its two halves;
+ *  - every fact (inb, chk, mk, nz, zero) about a register is created and
+ *    dropped only by wreg(), the one function that records a register
+ *    write, so a write can never leave a stale fact behind;
  *  - fl describes the flags as the previous instruction left them.
  */
 #include "ktal_int.h"
@@ -54,17 +59,69 @@ int kt_sub(const struct kck *ck, ktype a, ktype b)
 	return 0;
 }
 
-/* Register r now holds a value of type t, unrelated to any known fact. */
-static void setreg(struct kstate *s, u32 r, ktype t)
+/* Facts a value written to a register carries (wreg's argument). */
+#define V_NZ	1	/* the whole 64-bit value is nonzero */
+#define V_ZERO	2	/* the whole 64-bit value is zero */
+#define V_MASK	4	/* -(x <u len(y)): the sbb of the index sequence */
+#define V_INB	8	/* masked below len(y): the and of the index sequence */
+
+/*
+ * The one place that records a register write: r now holds a value of
+ * type t (all 64 bits: 32-bit writes zero-extend, and byte writes of
+ * registers are not in the whitelist), described by facts.  Every fact
+ * that mentions r's old value dies here: r's own nonzero/zero, its
+ * bounds and masks as an index, the bounds and masks of other indices
+ * against r as an array, and masks whose index or array is r.  Callers
+ * pass only facts that hold of the full 64-bit value they write (see
+ * copyreg() for moves).
+ */
+static void wreg(struct kstate *s, u32 r, ktype t, u32 facts, u32 x, u32 y)
 {
+	u16 bit = (u16)(1u << r);
 	u32 i;
 
 	s->reg[r] = t;
 	s->inb[r] = 0;
-	for (i = 0; i < 16; i++)
-		s->inb[i] &= (u16)~(1u << r);
-	s->nz &= (u16)~(1u << r);
-	s->zero &= (u16)~(1u << r);
+	s->chk[r] = 0;
+	for (i = 0; i < 16; i++) {
+		s->inb[i] &= (u16)~bit;
+		s->chk[i] &= (u16)~bit;
+		if ((s->mk >> i & 1) && (s->mk_i[i] == r || s->mk_a[i] == r))
+			s->mk &= (u16)~(1u << i);
+	}
+	s->mk &= (u16)~bit;
+	s->nz &= (u16)~bit;
+	s->zero &= (u16)~bit;
+	if (facts & V_NZ)
+		s->nz |= bit;
+	if (facts & V_ZERO)
+		s->zero |= bit;
+	if (facts & V_MASK) {
+		s->mk |= bit;
+		s->mk_i[r] = (u8)x;
+		s->mk_a[r] = (u8)y;
+	}
+	if (facts & V_INB)
+		s->inb[r] = (u16)(1u << y);
+}
+
+/* r holds a value of type t that no fact describes. */
+static void setreg(struct kstate *s, u32 r, ktype t)
+{
+	wreg(s, r, t, 0, 0, 0);
+}
+
+/* mov d, r with operand size size: a 64-bit copy keeps what is known of
+ * r's value; a 32-bit one zero-extends r's low half, which is zero when
+ * r is, but may be zero when r is nonzero (0x100000000), so only "zero"
+ * survives.  Bounds and masks are not copied. */
+static void copyreg(struct kstate *s, u32 d, u32 r, u32 size)
+{
+	u32 facts = (s->zero >> r & 1) ? V_ZERO : 0;
+
+	if (size == 8 && (s->nz >> r & 1))
+		facts |= V_NZ;
+	wreg(s, d, s->reg[r], facts, 0, 0);
 }
 
 /* rsp moved: values "rsp - n" computed before are stale. */
@@ -74,7 +131,7 @@ static void rsp_moved(struct kstate *s)
 
 	for (r = 0; r < 16; r++)
 		if (TK(s->reg[r]) == KTAL_K_STK)
-			s->reg[r] = T_JUNK;
+			setreg(s, r, T_JUNK);
 }
 
 /* Label at code offset off, or -1. */
@@ -238,10 +295,15 @@ static int memloc(struct kck *ck, const struct kinsn *in, const struct kopnd *m,
 		if (m->disp != 0 || m->scale != esz)
 			return fails(ck, "bad array element address", esz == 1 ?
 				     "[a + i]" : "[a + i*8]", tb);
-		if (!(s->inb[m->index] >> m->base & 1))
+		if (!(s->inb[m->index] >> m->base & 1)) {
+			if (s->chk[m->index] >> m->base & 1)
+				return kt_fail(ck, "array index not masked", KT_NOTYPE,
+					       "index i, a, m, fail", s->reg[m->index],
+					       "");
 			return kt_fail(ck, "unchecked array access", KT_NOTYPE,
 				       "index checked against length", s->reg[m->index],
 				       "");
+		}
 		lc->where = M_ELEM;
 		lc->t = e;
 		return 1;
@@ -328,30 +390,19 @@ static int op_mov(struct kck *ck, const struct kinsn *in)
 		if (in->src.kind == O_IMM) {
 			u64 v = in->size == 4 ? (u32)in->src.disp : (u64)in->src.disp;
 
-			setreg(s, d, T_INT);
-			if (v)
-				s->nz |= (u16)(1u << d);
-			else
-				s->zero |= (u16)(1u << d);
+			wreg(s, d, T_INT, v ? V_NZ : V_ZERO, 0, 0);
 			return 1;
 		}
 		if (in->src.kind == O_REG) {
 			u32 r = in->src.reg;
-			u16 nz, zero;
-			ktype t;
 
 			if (r == R_SP)
 				return fails(ck, "rsp used as a value", "", KT_NOTYPE);
 			if (in->size == 4 && !need_int(ck, r))
 				return 0;
-			if (d == r)
-				return 1;
-			t = s->reg[r];
-			nz = s->nz >> r & 1;
-			zero = s->zero >> r & 1;
-			setreg(s, d, t);
-			s->nz |= (u16)(nz << d);
-			s->zero |= (u16)(zero << d);
+			if (d == r && in->size == 8)
+				return 1; /* no change at all */
+			copyreg(s, d, r, in->size);
 			return 1;
 		}
 		if (!mem64(ck, in) || !memloc(ck, in, &in->src, &lc))
@@ -476,7 +527,7 @@ static int rsp_adjust(struct kck *ck, const struct kinsn *in)
 	return 1;
 }
 
-static int op_alu(struct kck *ck, const struct kinsn *in)
+static int op_alu(struct kck *ck, const struct kinsn *in, const struct kflags *fl)
 {
 	struct kstate *s = ck->st;
 	u32 d = in->dst.reg;
@@ -489,8 +540,19 @@ static int op_alu(struct kck *ck, const struct kinsn *in)
 	if (in->src.kind == O_REG && in->src.reg == R_SP)
 		return fails(ck, "rsp used as a value", "", KT_NOTYPE);
 	if (in->sub == ALU_XOR && in->src.kind == O_REG && in->src.reg == d) {
-		setreg(s, d, T_INT); /* the zero idiom reads nothing */
-		s->zero |= (u16)(1u << d);
+		wreg(s, d, T_INT, V_ZERO, 0, 0); /* the zero idiom reads nothing */
+		return 1;
+	}
+	if (in->sub == ALU_SBB && in->src.kind == O_REG && in->src.reg == d) {
+		/* sbb m, m: m = -CF, whatever m held (it is not read).  Right
+		 * after "cmp i, [a - 8]; jae fail" it is the mask of the index
+		 * sequence: all ones when i <u len(a), else zero, by a data
+		 * dependency on the flags that no prediction skips. */
+		if (fl->what == F_CMPCF && in->size == 8 && d != fl->r1 &&
+		    d != fl->r2)
+			wreg(s, d, T_INT, V_MASK, fl->r1, fl->r2);
+		else
+			setreg(s, d, T_INT);
 		return 1;
 	}
 	if (in->src.kind == O_MEM) {
@@ -528,6 +590,12 @@ static int op_alu(struct kck *ck, const struct kinsn *in)
 	}
 	if (!need_int(ck, d) || (in->src.kind == O_REG && !need_int(ck, in->src.reg)))
 		return 0;
+	if (in->sub == ALU_AND && in->size == 8 && in->src.kind == O_REG &&
+	    (s->mk >> in->src.reg & 1) && s->mk_i[in->src.reg] == d) {
+		/* and i, m with m the mask of i against a: i is masked */
+		wreg(s, d, T_INT, V_INB, 0, s->mk_a[in->src.reg]);
+		return 1;
+	}
 	setreg(s, d, T_INT);
 	return 1;
 }
@@ -580,10 +648,17 @@ static int op_jcc(struct kck *ck, const struct kinsn *in, const struct kflags *f
 			nonzero(taken, fl->r1);
 		break;
 	case F_CMPLEN:
-		if (in->cc == CC_AE)
-			fall->inb[fl->r1] |= (u16)(1u << fl->r2);
-		else if (in->cc == CC_B)
-			taken->inb[fl->r1] |= (u16)(1u << fl->r2);
+		/* The branch bounds the index on the architectural path only;
+		 * the fall-through of jae may go on to mask it (the flags are
+		 * still those of the cmp). */
+		if (in->cc == CC_AE) {
+			fall->chk[fl->r1] |= (u16)(1u << fl->r2);
+			fall->fl.what = F_CMPCF;
+			fall->fl.r1 = fl->r1;
+			fall->fl.r2 = fl->r2;
+		} else if (in->cc == CC_B) {
+			taken->chk[fl->r1] |= (u16)(1u << fl->r2);
+		}
 		break;
 	case F_STKCMP:
 		if (in->cc == CC_B && fall->headroom < fl->n)
@@ -608,12 +683,8 @@ static int call(struct kck *ck, const struct ksig *sg)
 	if (s->headroom < 8 || s->headroom - 8 < sg->headroom)
 		return fails(ck, "stack overflow: not enough headroom for call",
 			     "", KT_NOTYPE);
-	for (r = 0; r < 16; r++) {
-		if (!(CALLEE_SAVED_MASK >> r & 1))
-			s->reg[r] = T_JUNK;
-		s->inb[r] = 0;
-	}
-	s->nz = s->zero = 0;
+	for (r = 0; r < 16; r++)
+		wreg(s, r, CALLEE_SAVED_MASK >> r & 1 ? s->reg[r] : T_JUNK, 0, 0, 0);
 	rsp_moved(s);
 	s->reg[R_AX] = sg->ret;
 	return 1;
@@ -656,7 +727,7 @@ int kt_insn(struct kck *ck, const struct kinsn *in)
 	case OP_LEA:
 		return op_lea(ck, in);
 	case OP_ALU:
-		return op_alu(ck, in);
+		return op_alu(ck, in, &fl);
 	case OP_TEST:
 		return op_test(ck, in);
 	case OP_IMUL:
