@@ -26,7 +26,7 @@
 #define MAXNAME 64
 
 /* Fixed layout of the ring-3 executable the assembler writes. */
-#define RT_PAGE_VA 0x200000ULL /* runtime page (KTAL_HDR_RT_VA) */
+#define RT_PAGE_VA KTAL_RT_VA /* runtime page (KTAL_HDR_RT_VA) */
 #define RT_CODE_VA 0x201000ULL /* ring-3 runtime code, not verified */
 #define CODE_VA	   0x400000ULL /* verified code */
 

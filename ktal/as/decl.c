@@ -431,7 +431,9 @@ static void decl_data(void)
 	}
 	GROW(P.data, P.ndata);
 	d.off = P.datalen + 8;
-	P.datalen = (uint32_t)((d.off + (uint64_t)d.len * (uint64_t)d.esize + 7) & ~7ULL);
+	/* an empty global still owns one element's bytes (spec section 8) */
+	P.datalen = (uint32_t)((d.off + (uint64_t)(d.len ? d.len : 1) * (uint64_t)d.esize +
+				7) & ~7ULL);
 	P.data[P.ndata++] = d;
 }
 

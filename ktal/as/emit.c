@@ -157,6 +157,8 @@ void write_object(const char *out)
 		put64(&data, (uint64_t)d->len);
 		put(&data, d->init, (size_t)d->len * (size_t)d->esize);
 	}
+	while (data.n < P.datalen) /* an empty last global's element 0 */
+		put8(&data, 0);
 	pad_to(&data, 8);
 	/* runtime page */
 	for (i = 0; i < KTAL_RT_SIZE / 8; i++)

@@ -16,33 +16,53 @@
  */
 #include "ktal_int.h"
 
-/* Header counts: each record takes at least one byte of its section, so
- * a count larger than the section is a lie. */
+static u64 need(const struct kck *ck)
+{
+	return kt_tables_arena(ck->hdr, ck->code.len) +
+	       2 * (sizeof(struct kstate) + 8) + 64;
+}
+
+/*
+ * Header counts against the bytes of their sections.  Each record has a
+ * smallest encoding, so the counts that share a section can claim at most
+ * its size together: a type 1 byte; a struct its count byte plus 1 byte a
+ * field; a signature or an import's type 2 bytes (the argument count and
+ * the result); a label 2 bytes (function: kind and signature; same-frame
+ * block: kind and register mask; block: 4) plus 1 byte a register or
+ * slot type; a global 3 bytes; an import name 2 bytes.  With the sections
+ * disjoint (elf.c), the arena is then at most 18 bytes a byte of the
+ * tables plus 12 bytes every 64 bytes of code plus about 6 KiB, whatever
+ * the header says (spec section 11), and never more than KTAL_MAX_ARENA.
+ */
 static int counts(struct kck *ck)
 {
-	static const struct { u8 word, sec; } lim[] = {
-		{ KTAL_HDR_NTYPES, 1 }, { KTAL_HDR_NSTRUCTS, 2 },
-		{ KTAL_HDR_NFIELDS, 2 }, { KTAL_HDR_NSIGS, 3 },
-		{ KTAL_HDR_NLABELS, 4 }, { KTAL_HDR_NLTYPES, 4 },
-		{ KTAL_HDR_NIMPORTS, 5 }, { KTAL_HDR_NIMPORTS, 8 },
-		{ KTAL_HDR_NGLOBALS, 6 },
+	static const struct { u8 word, word2, sec, size; } lim[] = {
+		{ KTAL_HDR_NTYPES, 0, 1, 1 },
+		{ KTAL_HDR_NSTRUCTS, KTAL_HDR_NFIELDS, 2, 1 },
+		{ KTAL_HDR_NSIGS, 0, 3, 2 },
+		{ KTAL_HDR_NLABELS, KTAL_HDR_NLTYPES, 4, 2 },
+		{ KTAL_HDR_NIMPORTS, 0, 5, 2 },
+		{ KTAL_HDR_NIMPORTS, 0, 8, 2 },
+		{ KTAL_HDR_NGLOBALS, 0, 6, 3 },
 	};
 	u32 i;
 
 	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
 		u64 c = ck->hdr[lim[i].word];
+		u64 c2 = lim[i].word2 ? ck->hdr[lim[i].word2] : 0;
 
-		if (c > ck->sec[lim[i].sec].len || c > KTAL_MAX_RECORDS)
+		/* each count alone first, so the sum cannot overflow */
+		if (c > KTAL_MAX_RECORDS || c2 > KTAL_MAX_RECORDS ||
+		    lim[i].size * c + c2 > ck->sec[lim[i].sec].len)
 			return kt_fail(ck, "header count exceeds section size",
 				       KT_NOTYPE, "", KT_NOTYPE, "");
 	}
+	if (ck->hdr[KTAL_HDR_NIMPORTS] > KTAL_MAX_IMPORTS)
+		return kt_fail(ck, "too many imports", KT_NOTYPE, "", KT_NOTYPE, "");
+	if (need(ck) > KTAL_MAX_ARENA)
+		return kt_fail(ck, "object needs too much checker memory",
+			       KT_NOTYPE, "", KT_NOTYPE, "");
 	return 1;
-}
-
-static u64 need(const struct kck *ck)
-{
-	return kt_tables_arena(ck->hdr, ck->code.len) +
-	       2 * (sizeof(struct kstate) + 8) + 64;
 }
 
 size_t ktal_arena_size(const uint8_t *elf, size_t len)

@@ -9,7 +9,13 @@
  *  - the code is exactly one PT_LOAD segment, read+execute, not writable;
  *  - the data (if any) is exactly one PT_LOAD segment, read+write;
  *  - no other PT_LOAD shares a page with the code, and the runtime page
- *    shares no page with code or data.
+ *    shares no page with code or data;
+ *  - the .ktal.* sections are pairwise disjoint, so their sizes add up to
+ *    at most the file's (the bound on the checker's memory rests on it);
+ *  - the runtime page is at KTAL_RT_VA, where one PT_LOAD of exactly one
+ *    page, read-write, puts it for the ring-3 runtime, and no other
+ *    PT_LOAD touches it: the page the checker types "call [slot]" against
+ *    is the one both loaders fill.
  */
 #include "ktal_int.h"
 
@@ -120,6 +126,18 @@ static int sections(struct kck *ck)
 		if (k != SEC_NAMES && !ck->sec[k].p)
 			return kt_fail(ck, "missing section", KT_NOTYPE,
 				       secname[k], KT_NOTYPE, "");
+	for (k = 0; k < 9; k++) {
+		int j;
+
+		for (j = 0; j < k; j++) {
+			const struct ksec *a = &ck->sec[k], *b = &ck->sec[j];
+
+			if (a->len && b->len && a->p < b->p + b->len &&
+			    b->p < a->p + a->len)
+				return kt_fail(ck, "overlapping sections", KT_NOTYPE,
+					       secname[j], KT_NOTYPE, secname[k]);
+		}
+	}
 	return 1;
 }
 
@@ -171,9 +189,12 @@ static int header(struct kck *ck)
 			       KT_NOTYPE, "");
 	/* page numbers: the addresses are page-aligned by construction */
 	if (ck->code_va >= USER_TOP || ck->data_va >= USER_TOP ||
-	    ck->rt_va >= USER_TOP || ck->code_va == 0 || ck->rt_va == 0)
+	    ck->code_va == 0)
 		return kt_fail(ck, "bad segment address", KT_NOTYPE, "",
 			       KT_NOTYPE, "");
+	if (ck->rt_va != KTAL_RT_VA)
+		return kt_fail(ck, "bad runtime page address", KT_NOTYPE,
+			       "0x200000", KT_NOTYPE, "");
 	ck->code.p = ck->elf + ck->hdr[KTAL_HDR_CODE_OFF];
 	ck->code.len = ck->hdr[KTAL_HDR_CODE_SIZE];
 	ck->data.p = ck->elf + ck->hdr[KTAL_HDR_DATA_OFF];
@@ -186,7 +207,7 @@ static int segments(struct kck *ck)
 	const u8 *e = ck->elf;
 	u64 phoff = rd(e + 32, 8), phnum = rd(e + 56, 2), i;
 	u64 csz = ck->code.len, dsz = ck->data.len;
-	int have_code = 0, have_data = 0;
+	int have_code = 0, have_data = 0, have_rt = 0;
 
 	if (phnum == 0 || phnum > MAX_PHDRS || rd(e + 54, 2) != 56 ||
 	    !inside(ck, phoff, phnum * 56))
@@ -221,6 +242,14 @@ static int segments(struct kck *ck)
 					       KT_NOTYPE, "", KT_NOTYPE, "");
 			continue;
 		}
+		if (va == ck->rt_va && msz == KTAL_RT_SIZE &&
+		    flags == (PF_R | PF_W) && !have_rt) {
+			have_rt = 1;
+			continue;
+		}
+		if (pages_overlap(va, msz, ck->rt_va, KTAL_RT_SIZE))
+			return kt_fail(ck, "segment overlaps the runtime page",
+				       KT_NOTYPE, "", KT_NOTYPE, "");
 		/* Any other segment (the ring-3 runtime) must keep off the
 		 * code's pages. */
 		if (pages_overlap(va, msz, ck->code_va, csz))
@@ -235,6 +264,9 @@ static int segments(struct kck *ck)
 			       KT_NOTYPE, "", KT_NOTYPE, "");
 	if (dsz && !have_data)
 		return kt_fail(ck, "data segment does not match the header",
+			       KT_NOTYPE, "", KT_NOTYPE, "");
+	if (!have_rt)
+		return kt_fail(ck, "runtime page segment does not match the header",
 			       KT_NOTYPE, "", KT_NOTYPE, "");
 	if (pages_overlap(ck->rt_va, KTAL_RT_SIZE, ck->code_va, csz) ||
 	    pages_overlap(ck->rt_va, KTAL_RT_SIZE, ck->data_va, dsz))

@@ -17,12 +17,15 @@
  */
 #include "ktal_int.h"
 
-_Static_assert(sizeof(struct klabel) <= 40, "kt_tables_arena: label size");
+/* The memory bound of spec section 11 rests on these sizes: with the
+ * smallest records of each table (check.c, counts()), no table takes more
+ * than 16 arena bytes per byte of its section, nor the signatures 18. */
+_Static_assert(sizeof(struct klabel) <= 32, "arena bound: label size");
 _Static_assert(KTAL_MAX_IMPORTS == 64, "struct ktal_info holds 64 imports");
-_Static_assert(sizeof(struct kimport) <= 48, "kt_tables_arena: import size");
-_Static_assert(sizeof(struct ksig) <= 48, "kt_tables_arena: signature size");
-_Static_assert(sizeof(struct kglobal) <= 16, "kt_tables_arena: global size");
-_Static_assert(sizeof(struct kstruct) <= 8, "kt_tables_arena: struct size");
+_Static_assert(sizeof(struct kimport) <= 48, "arena bound: import size");
+_Static_assert(sizeof(struct ksig) <= 36, "arena bound: signature size");
+_Static_assert(sizeof(struct kglobal) <= 16, "arena bound: global size");
+_Static_assert(sizeof(struct kstruct) <= 8, "arena bound: struct size");
 
 /* A cursor over one section. */
 struct cur {
@@ -83,16 +86,20 @@ static int bad_table(struct kck *ck, const char *what)
 }
 
 /* Arena bytes needed for the tables, from the header counts (already
- * bounded by the section sizes in check.c). */
+ * bounded by the section sizes in check.c): exactly what kt_tables()
+ * takes, each of its ten tables rounded up to 8 bytes. */
 u64 kt_tables_arena(const u64 *h, u64 code_size)
 {
-	u64 words = (code_size + 64) / 64 + 1;
+	u64 words = (code_size + 63) / 64 + 1;
 
-	return 8 * (h[KTAL_HDR_NTYPES] + KTAL_NBUILTIN + h[KTAL_HDR_NFIELDS] +
+	return 4 * (h[KTAL_HDR_NTYPES] + KTAL_NBUILTIN + h[KTAL_HDR_NFIELDS] +
 		    h[KTAL_HDR_NLTYPES]) +
-	       8 * h[KTAL_HDR_NSTRUCTS] + 48 * h[KTAL_HDR_NSIGS] +
-	       40 * h[KTAL_HDR_NLABELS] + 48 * h[KTAL_HDR_NIMPORTS] +
-	       16 * h[KTAL_HDR_NGLOBALS] + 12 * words + 64 * 8;
+	       sizeof(struct kstruct) * h[KTAL_HDR_NSTRUCTS] +
+	       sizeof(struct ksig) * h[KTAL_HDR_NSIGS] +
+	       sizeof(struct klabel) * h[KTAL_HDR_NLABELS] +
+	       sizeof(struct kimport) * h[KTAL_HDR_NIMPORTS] +
+	       sizeof(struct kglobal) * h[KTAL_HDR_NGLOBALS] + 12 * words +
+	       10 * 8;
 }
 
 /* n bytes of arena.  Only the label bitmap needs zeroing: every other
@@ -444,9 +451,11 @@ static int globals(struct kck *ck)
 		esz = e == T_BYTE ? 1 : 8;
 		bytes = len * esz;
 		/* the length word and the elements lie inside the data, in
-		 * address order, 8-aligned, and do not overlap */
+		 * address order, 8-aligned, and do not overlap; element 0 lies
+		 * inside the data even when the global is empty, since a masked
+		 * index is 0 on a mispredicted path (spec section 15) */
 		if (off < 8 || (off & 7) || off - 8 < end ||
-		    off > ck->data.len || bytes > ck->data.len - off)
+		    off > ck->data.len || (len ? bytes : esz) > ck->data.len - off)
 			return bad_table(ck, "global outside the data or overlapping");
 		if (rd64(ck->data.p + off - 8) != len)
 			return bad_table(ck, "global length word does not match");

@@ -96,8 +96,11 @@
  * service's type argument (alloc<S>, alloc_array<T>) is read off that
  * signature. */
 
-/* The runtime page: KTAL_RT_SIZE bytes at KTAL_HDR_RT_VA.  Verified code
- * only ever reads the limit word (stack check) and calls through slots. */
+/* The runtime page: KTAL_RT_SIZE bytes at KTAL_RT_VA, the one address
+ * the header may give (KTAL_HDR_RT_VA), where the ring-3 runtime's
+ * PT_LOAD and the ring-0 loader both put it.  Verified code only ever
+ * reads the limit word (stack check) and calls through slots. */
+#define KTAL_RT_VA	 0x200000ULL
 #define KTAL_RT_SIZE	 4096
 #define KTAL_RT_LIMIT	 0   /* lowest usable stack address */
 #define KTAL_RT_ENTRY	 8   /* ring-3 runtime: address of the entry fn */
@@ -119,6 +122,7 @@
 #define KTAL_ENTRY_HEADROOM 65536      /* headroom the loader guarantees at entry */
 #define KTAL_SERVICE_HEADROOM 64       /* headroom a service call needs past its return address */
 #define KTAL_MAX_NAME	   31	       /* bytes in an import name, without its NUL */
+#define KTAL_MAX_ARENA	   (32u << 20) /* bytes of checker memory for one object */
 
 /* Service numbers: the index of each service in the checker's service
  * table (check/services.c).  They are not in the object's tables, which

@@ -207,7 +207,9 @@ u64 rt_dispatch(u64 a0, u64 a1, u64 a2, u64 a3, u64 idx, u64 ret)
 	case KTAL_SVC_ALLOC_ARRAY:
 		if (a0 > (1UL << 28))
 			return 0;
-		n = (a0 * size + 7) & ~7UL;
+		/* room for one element even when a0 is 0: a masked index
+		 * is 0 on a mispredicted path (spec section 15) */
+		n = ((a0 ? a0 : 1) * size + 7) & ~7UL;
 		p = from_pool(key, a0, n);
 		if (p)
 			return p;

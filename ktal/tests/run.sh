@@ -128,6 +128,15 @@ for f in tests/malformed/*.mut; do
 	else fail "$name" "expected reject \"$want\", got rc=$rc \"$got\""; fi
 done
 
+# ---- the checker's memory: for every object above (the worst the format
+# allows among them), the arena is at most 18 bytes a byte of file plus
+# 8 KiB, and at most KTAL_MAX_ARENA (spec section 11)
+over=$($B/ktal-check -a "$T"/* 2>/dev/null | awk '$3 > 18 * $6 + 8192 || $3 > 32 * 1048576 { print }')
+big=$($B/ktal-check -a "$T"/* 2>/dev/null | sort -k3 -n | tail -1)
+if [ -z "$over" ] && [ -n "$big" ]; then pass "memory/bound"
+else fail "memory/bound" "arena over the bound: $(head -3 <<< "$over")"; fi
+echo "INFO ktal/memory/largest: $big"
+
 # ---- examples: ring 3, checked output
 ex() { # name stdin-file expected-output-file
 	local obj=$B/examples/$1

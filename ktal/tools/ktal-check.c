@@ -14,11 +14,12 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ktal-check [-q] [-v] [-i] FILE...\n"
+		"usage: ktal-check [-q] [-v] [-i] [-a] FILE...\n"
 		"Typecheck KTAL objects (ELF64 with .ktal.* sections) as the kernel will.\n"
 		"  -q      quiet: print nothing, report through the exit code only\n"
 		"  -v      also print the fields of a rejection one per line\n"
 		"  -i      also print what a loader needs: segments, entry, imports\n"
+		"  -a      only print the checker memory each object needs (its arena)\n"
 		"  --help  this text\n"
 		"Output: 'FILE: accepted' or 'FILE: rejected: code+OFF <label>: message\n"
 		"[insn (bytes)] (expected X, found Y)'.\n"
@@ -72,7 +73,7 @@ static unsigned char *slurp(const char *path, size_t *len)
 
 int main(int argc, char **argv)
 {
-	int quiet = 0, verbose = 0, info = 0, i, rc = 0, files = 0;
+	int quiet = 0, verbose = 0, info = 0, asize = 0, i, rc = 0, files = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -84,6 +85,8 @@ int main(int argc, char **argv)
 			verbose = 1;
 		} else if (!strcmp(argv[i], "-i")) {
 			info = 1;
+		} else if (!strcmp(argv[i], "-a")) {
+			asize = 1;
 		} else if (argv[i][0] == '-') {
 			usage(stderr);
 			return 2;
@@ -107,6 +110,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		need = ktal_arena_size(elf, len);
+		if (asize) {
+			printf("%s: arena %zu bytes, file %zu bytes\n", argv[i], need, len);
+			free(elf);
+			continue;
+		}
 		arena = malloc(need ? need : 8);
 		if (!arena) {
 			if (!quiet)

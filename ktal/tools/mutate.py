@@ -9,7 +9,10 @@ Operations (numbers may be hex with 0x):
   phdr I FIELD VALUE         set a program header field: type flags offset
                              vaddr filesz memsz
   sec-size NAME VALUE        set a section's size (sec-size NAME +N / -N)
-  sec-off NAME VALUE         set a section's file offset
+  sec-off NAME VALUE         set a section's file offset (@OTHER: the
+                             offset of section OTHER)
+  sec-append NAME N [BYTE]   move section NAME to the end of the file with
+                             N more bytes (BYTE, default 0) after it
   rename NAME NEW            rename a section (NEW no longer than NAME)
   hdr WORD VALUE             set word WORD of .ktal.hdr as written (offsets
                              and addresses in pages); re-encoded at the end
@@ -137,10 +140,17 @@ def apply(o, op, a):
         phoff, = struct.unpack_from('<Q', b, 32)
         f, fmt = fields[a[1]]
         struct.pack_into('<' + fmt, b, phoff + 56 * num(a[0]) + f, num(a[2]))
+    elif op == 'sec-append':
+        _, off, size = o.sec(a[0])
+        fill = num(a[2]) if len(a) > 2 else 0
+        o.set_sec(a[0], bytes(b[off:off + size]) + bytes([fill]) * num(a[1]))
     elif op in ('sec-size', 'sec-off'):
         base, off, size = o.sec(a[0])
         cur = size if op == 'sec-size' else off
-        v = cur + num(a[1]) if a[1][0] in '+-' else num(a[1])
+        if a[1][0] == '@':
+            v = o.sec(a[1][1:])[1]
+        else:
+            v = cur + num(a[1]) if a[1][0] in '+-' else num(a[1])
         struct.pack_into('<Q', b, base + (32 if op == 'sec-size' else 24), v)
     elif op == 'rename':
         shoff, = struct.unpack_from('<Q', b, 40)
