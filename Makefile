@@ -4,6 +4,8 @@
 #                boot it, show KML working and how fast it is (the default)
 #   make test    everything above, then every test: host tests, the
 #                harness's own tests, guest tests on 1 and 2 CPUs
+#   make test-debug  the guest suite on a debug kernel (lockdep,
+#                DEBUG_ENTRY, RCU and preemption checks), both rings
 #   make kernel  just the kernel (build/kernel/bzImage)
 #   make image   just the guest initramfs (build/guest/base.cpio)
 #   make bench   the benchmarks, in one VM boot
@@ -35,10 +37,10 @@ GUEST_TOOLS := $(G)/bin/kml-qexit $(G)/bin/kml-ring
 # The KML libc (libc/, scripts/libc-build.sh): the benchmarks and the
 # direct-entry tests are built against it.
 KMLCC := $(B)/libc/bin/kml-cc
-LIBC_GUEST_TESTS := $(G)/tests/direct_libc.musl $(G)/tests/direct_libc.glibc \
-                    $(G)/tests/direct_redzone.musl $(G)/tests/direct_redzone.glibc
+LIBC_GUEST_TESTS := $(patsubst libc/tests/%.c,$(G)/tests/%.musl,$(wildcard libc/tests/direct_*.c)) \
+                    $(patsubst libc/tests/%.c,$(G)/tests/%.glibc,$(wildcard libc/tests/direct_*.c))
 
-.PHONY: all demo test kernel image deps bench bench-vanilla bench-apps stress guest libc libc-test clean selftests
+.PHONY: all demo test test-debug kernel image deps bench bench-vanilla bench-apps stress guest libc libc-test clean selftests
 all: demo
 
 deps:
@@ -91,11 +93,11 @@ libc-test: deps
 
 # The direct-entry guest tests (libc/tests): .musl against the KML libc,
 # .glibc as a control (direct_libc skips there).
-$(G)/tests/direct_%.musl: libc/tests/direct_%.c $(KMLCC) | deps
+$(G)/tests/direct_%.musl: libc/tests/direct_%.c $(GUEST_TEST_SRCS) $(GUEST_TEST_HDRS) $(KMLCC) | deps
 	@mkdir -p $(@D)
 	$(KMLCC) $(CFLAGS_GUEST) -o $@ $< $(LDLIBS_GUEST)
 
-$(G)/tests/direct_%.glibc: libc/tests/direct_%.c | deps
+$(G)/tests/direct_%.glibc: libc/tests/direct_%.c $(GUEST_TEST_SRCS) $(GUEST_TEST_HDRS) | deps
 	@mkdir -p $(@D)
 	$(GLIBCC) $(CFLAGS_GUEST) -o $@ $< $(LDLIBS_GUEST)
 
@@ -106,6 +108,11 @@ demo: deps
 
 test: deps
 	@scripts/test.sh
+
+# The guest suite on a kernel with lockdep, DEBUG_ENTRY, RCU and
+# preemption debugging (kernel/config/kml-debug.config); not in `make test`.
+test-debug: deps
+	@scripts/test-debug.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image

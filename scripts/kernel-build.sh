@@ -10,21 +10,30 @@
 # Nothing is rebuilt when the Debian version, the series and the config
 # fragment are unchanged: a stamp of all three sits next to the bzImage.
 #
-# Usage: scripts/kernel-build.sh [--unpatched]
+# Usage: scripts/kernel-build.sh [--unpatched | --debug]
 #   --unpatched   build the same config without the series, into
 #                 build/kernel-vanilla/ (for the overhead benchmark)
+#   --debug       the series with kernel/config/kml-debug.config on top
+#                 (lockdep, DEBUG_ENTRY, RCU and preemption checks), into
+#                 build/kernel-debug/ (make test-debug)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$top/scripts/lib.sh"
 
-variant=kernel unpatched=
+variant=kernel unpatched= debug=
 series="$top/kernel/patches/series"
-if [ "${1:-}" = --unpatched ]; then
+case "${1:-}" in
+--unpatched)
 	variant=kernel-vanilla
 	unpatched=yes
-	series=/dev/null
-fi
+	series=/dev/null ;;
+--debug)
+	variant=kernel-debug
+	debug=yes ;;
+"") ;;
+*) die "usage: scripts/kernel-build.sh [--unpatched | --debug]" ;;
+esac
 
 tarball=/usr/src/linux-source-6.12.tar.xz
 [ -r "$tarball" ] || die "$tarball is missing: run scripts/deps.sh (package linux-source-6.12)"
@@ -50,6 +59,7 @@ stamp=$( {
 	echo "debian $debver"
 	for p in $(patch_list); do sha256sum "$top/kernel/patches/$p"; done
 	sha256sum "$top/kernel/config/kml.config" "$top/scripts/kernel-build.sh" "$top/scripts/kernel-config.sh"
+	[ -z "$debug" ] || sha256sum "$top/kernel/config/kml-debug.config"
 	# The KTAL checker is built into the patched kernel from ktal/ itself.
 	[ -n "$unpatched" ] || sha256sum "$top"/ktal/check/*.[ch] "$top"/ktal/include/*.h "$top/scripts/kernel-ktal-sources.sh"
 } | sha256sum | cut -d' ' -f1)
@@ -104,7 +114,7 @@ fi
 # 3. The KTAL checker's sources (one source of truth: ktal/), then config
 # and build.
 [ -n "$unpatched" ] || "$top/scripts/kernel-ktal-sources.sh" "$src"
-"$top/scripts/kernel-config.sh" "$src" "$obj" ${unpatched:+--unpatched}
+"$top/scripts/kernel-config.sh" "$src" "$obj" ${unpatched:+--unpatched} ${debug:+--debug}
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 ccache -M 8G >/dev/null 2>&1 || true
 jobs=$(nproc)
@@ -117,5 +127,6 @@ rc=${PIPESTATUS[0]}
 set -e
 [ "$rc" = 0 ] || die "kernel build failed (exit $rc); the full log is build/$variant/build.log"
 cp "$obj/arch/x86/boot/bzImage" "$out/bzImage"
+cp "$obj/System.map" "$out/System.map"
 echo "$stamp" > "$out/stamp"
 step "kernel: built $(basename "$out")/bzImage ($(du -k "$out/bzImage" | cut -f1) KiB)"

@@ -3,16 +3,23 @@
 # check that every option the fragment asks for ended up in the .config
 # (Kconfig silently drops options whose dependencies are not met).
 #
-# Usage: scripts/kernel-config.sh SRC OBJ [--unpatched]
+# Usage: scripts/kernel-config.sh SRC OBJ [--unpatched | --debug]
 #   --unpatched   SRC is the tree without the series: options that no
 #                 Kconfig file of SRC defines (CONFIG_KERNEL_MODE_LINUX) are
 #                 left out instead of failing the check.
+#   --debug       kernel/config/kml-debug.config on top of the fragment,
+#                 checked the same way
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
-src=$1 obj=$2 unpatched=${3:-}
-frag="$top/kernel/config/kml.config"
+src=$1 obj=$2 unpatched= frags=("$top/kernel/config/kml.config")
+case "${3:-}" in
+--unpatched) unpatched=--unpatched ;;
+--debug) frags+=("$top/kernel/config/kml-debug.config") ;;
+esac
 mkdir -p "$obj"
+frag="$obj/kml-fragments.config"
+cat "${frags[@]}" > "$frag"
 
 make -s -C "$src" O="$obj" KCONFIG_ALLCONFIG="$frag" allnoconfig >/dev/null
 make -s -C "$src" O="$obj" olddefconfig >/dev/null
