@@ -41,12 +41,14 @@ debver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 out="$top/build/$variant"
 pristine="$top/build/kernel/pristine"
 
-# One kernel build at a time: a second one waits for the first, then finds
-# the kernel up to date (or builds what changed since).
+# One build of a variant at a time: a second one waits for the first, then
+# finds the kernel up to date (or builds what changed since).  Variants
+# build side by side; they share only the pristine tree, unpacked under a
+# lock of its own.
 mkdir -p "$top/build"
-exec 9>"$top/build/kernel.lock"
+exec 9>"$top/build/$variant.lock"
 if ! flock -n 9; then
-	step "kernel: another build of the kernel is running; waiting for it"
+	step "kernel: another build of $variant is running; waiting for it"
 	flock 9
 fi
 src="$out/src"
@@ -69,6 +71,8 @@ if [ -f "$out/bzImage" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; th
 fi
 
 # 1. Pristine tree, unpacked once per Debian version.
+exec 8>"$top/build/kernel-pristine.lock"
+flock 8
 if [ "$(cat "$pristine.version" 2>/dev/null)" != "$debver" ]; then
 	step "kernel: unpacking linux-source $debver"
 	rm -rf "$pristine" "$pristine.version"
@@ -76,6 +80,7 @@ if [ "$(cat "$pristine.version" 2>/dev/null)" != "$debver" ]; then
 	tar -xf "$tarball" -C "$pristine" --strip-components=1
 	echo "$debver" > "$pristine.version"
 fi
+flock -u 8
 
 # 2. Patched tree: hard links to pristine files, so unchanged files keep
 # their timestamps and make recompiles only what the series touches.
