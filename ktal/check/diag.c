@@ -32,6 +32,7 @@ void kt_copy_state(struct kstate *dst, const struct kstate *src)
 		dst->mk_a[i] = src->mk_a[i];
 	}
 	dst->mk = src->mk;
+	dst->rows = src->rows;
 	dst->nz = src->nz;
 	dst->zero = src->zero;
 	dst->fl = src->fl;

@@ -117,6 +117,8 @@ struct kstate {
 				   len(mk_a[m])), all ones or zero, computed
 				   by sbb from the flags of a bounds test */
 	u8 mk_i[16], mk_a[16];	/* index and array register of each mask */
+	u16 rows;		/* bit i: inb[i] or chk[i] may be nonzero (a
+				   superset, so that writes skip empty rows) */
 	u16 nz;			/* bit r: register r is known nonzero */
 	u16 zero;		/* bit r: register r is known zero */
 	struct kflags fl;	/* valid only for the next instruction */

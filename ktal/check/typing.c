@@ -78,18 +78,23 @@ int kt_sub(const struct kck *ck, ktype a, ktype b)
 static void wreg(struct kstate *s, u32 r, ktype t, u32 facts, u32 x, u32 y)
 {
 	u16 bit = (u16)(1u << r);
-	u32 i;
+	u32 i, m;
 
 	s->reg[r] = t;
 	s->inb[r] = 0;
 	s->chk[r] = 0;
-	for (i = 0; i < 16; i++) {
+	s->rows &= (u16)~bit;
+	s->mk &= (u16)~bit;
+	for (m = s->rows; m; m &= m - 1) { /* usually none */
+		i = (u32)__builtin_ctz(m);
 		s->inb[i] &= (u16)~bit;
 		s->chk[i] &= (u16)~bit;
-		if ((s->mk >> i & 1) && (s->mk_i[i] == r || s->mk_a[i] == r))
+	}
+	for (m = s->mk; m; m &= m - 1) {
+		i = (u32)__builtin_ctz(m);
+		if (s->mk_i[i] == r || s->mk_a[i] == r)
 			s->mk &= (u16)~(1u << i);
 	}
-	s->mk &= (u16)~bit;
 	s->nz &= (u16)~bit;
 	s->zero &= (u16)~bit;
 	if (facts & V_NZ)
@@ -101,8 +106,10 @@ static void wreg(struct kstate *s, u32 r, ktype t, u32 facts, u32 x, u32 y)
 		s->mk_i[r] = (u8)x;
 		s->mk_a[r] = (u8)y;
 	}
-	if (facts & V_INB)
+	if (facts & V_INB) {
 		s->inb[r] = (u16)(1u << y);
+		s->rows |= bit;
+	}
 }
 
 /* r holds a value of type t that no fact describes. */
@@ -653,11 +660,10 @@ static int op_jcc(struct kck *ck, const struct kinsn *in, const struct kflags *f
 		 * still those of the cmp). */
 		if (in->cc == CC_AE) {
 			fall->chk[fl->r1] |= (u16)(1u << fl->r2);
+			fall->rows |= (u16)(1u << fl->r1);
 			fall->fl.what = F_CMPCF;
 			fall->fl.r1 = fl->r1;
 			fall->fl.r2 = fl->r2;
-		} else if (in->cc == CC_B) {
-			taken->chk[fl->r1] |= (u16)(1u << fl->r2);
 		}
 		break;
 	case F_STKCMP:
