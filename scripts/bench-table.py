@@ -16,6 +16,15 @@ syscall) is shown as unavailable, never as a figure.
     bench-table.py GUEST.TXT [--csv FILE] [--plot FILE.png]
     bench-table.py --compare PATCHED.TXT VANILLA.TXT [--csv FILE]
 The second form prints the ring-3 overhead of the patched kernel.
+
+With --insns the guest ran under the instruction-count clock (kmlvm
+--icount: 1 ns = 1 instruction) and the figures are instructions per call:
+the fastest batch (the one least disturbed by interrupts; under that clock
+disturbances only ever add) less the clock reads around it (@overhead,
+spread over the batch's @batch iterations).  The CSV is then
+"call,mode,instructions", modes ring3, ring0-syscall, ring0-direct and
+floor (the plain function call, the same for every call), and --compare
+prints the ring-3 instructions of the two kernels and their difference.
 """
 import argparse
 import os
@@ -64,12 +73,16 @@ def parse(path):
                     cur["samples"].setdefault(parts[1], []).extend(float(x) for x in parts[2:])
                 except ValueError:
                     pass
+            elif parts[0] == "@overhead" and cur is not None and len(parts) == 2:
+                cur["overhead"] = min(cur.get("overhead", float("inf")), float(parts[1]))
+            elif parts[0] == "@batch" and cur is not None and len(parts) == 3:
+                cur.setdefault("batch", {})[parts[1]] = int(parts[2])
             elif parts[0] == "@unavailable" and len(parts) >= 2:
                 m = modes.setdefault(parts[1], {"rows": {}, "samples": {}, "info": {}, "why": None})
                 m["why"] = " ".join(parts[2:]) or "unavailable"
                 if m is cur:
                     cur = None
-            elif cur is not None and len(parts) in (3, 4):
+            elif cur is not None and len(parts) in (3, 4) and not parts[0].startswith("@"):
                 try:
                     nums = [float(x) for x in parts[1:]]
                 except ValueError:
@@ -80,6 +93,11 @@ def parse(path):
     for name, m in modes.items():
         for call, samples in m["samples"].items():
             m["rows"][call] = summary(samples)
+        # Instructions per call (--insns): the fastest batch less the clock reads.
+        m["insns"] = {}
+        for call, (_, _, fastest) in m["rows"].items():
+            n = m.get("batch", {}).get(call)
+            m["insns"][call] = round(fastest - (m.get("overhead", 0) / n if n else 0), 1)
         want = {mm[0]: mm for mm in MODES}.get(name)
         info = m["info"]
         if want and not m["why"] and info:
@@ -89,6 +107,7 @@ def parse(path):
                 m["why"] = f"entered the kernel through {info.get('entry')}, not {want[2]}"
         if m["why"]:
             m["rows"] = {}
+            m["insns"] = {}
         elif not m["rows"]:
             m["why"] = "no results (the program failed?)"
     return modes
@@ -223,6 +242,135 @@ set style textbox opaque noborder
         os.unlink(dat.name)
 
 
+INSN_MODES = ["ring3", "ring0-syscall", "ring0-direct"]
+INSN_TITLE = {"ring3": "ring 3", "ring0-syscall": "ring 0 syscall", "ring0-direct": "ring 0 direct", "floor": "floor"}
+# Issue 12's targets, in instructions per getppid.
+INSN_TARGETS = (("ring0-direct", 80), ("ring0-syscall", 100))
+
+
+def insn_floor(modes):
+    for name in ordered_modes(modes):
+        if FLOOR in modes[name].get("insns", {}):
+            return modes[name]["insns"][FLOOR]
+    return None
+
+
+def insn_cell(modes, mode, call):
+    if mode == "floor":
+        return insn_floor(modes)
+    return modes.get(mode, {}).get("insns", {}).get(call)
+
+
+def fmt_insns(x):
+    return "n/a" if x is None else (f"{x:.0f}" if x == int(x) else f"{x:.1f}")
+
+
+def insn_calls(modes):
+    return [n for n in call_names(modes) if n != FLOOR]
+
+
+def print_insns(modes):
+    cols = INSN_MODES + ["floor"]
+    head = f"{'call':<18}" + "".join(f"{INSN_TITLE[m]:>16}" for m in cols)
+    head += f"{'r3 - r0 syscall':>17}{'r3 - r0 direct':>16}"
+    print(head)
+    print("-" * len(head))
+    for name in insn_calls(modes):
+        row = f"{name:<18}" + "".join(f"{fmt_insns(insn_cell(modes, m, name)):>16}" for m in cols)
+        r3 = insn_cell(modes, "ring3", name)
+        for m in ("ring0-syscall", "ring0-direct"):
+            c = insn_cell(modes, m, name)
+            row += f"{'-' if r3 is None or c is None else fmt_insns(round(r3 - c, 1)):>{17 if m == 'ring0-syscall' else 16}}"
+        print(row)
+    print()
+    for m, target in INSN_TARGETS:
+        c = insn_cell(modes, m, "getppid")
+        if c is not None:
+            print(f"getppid, {INSN_TITLE[m]}: {fmt_insns(c)} instructions (target: at most {target}) "
+                  f"{'met' if c <= target else 'NOT met'}")
+    for m in INSN_MODES:
+        if modes[m]["why"]:
+            print(f"{INSN_TITLE[m]}: unavailable: {modes[m]['why']}")
+    print("Instructions per call, counted by the guest clock under QEMU's -icount shift=0 (1 ns = 1 instruction):")
+    print("the fastest batch, less the clock reads; exact and the same from run to run.  'floor': a plain")
+    print("function call of the same shape; 'r3 - r0 ...': instructions ring 0 saves over ring 3 (higher is better).")
+
+
+def write_insns_csv(modes, path):
+    with open(path, "w") as f:
+        f.write("call,mode,instructions\n")
+        for name in insn_calls(modes):
+            for m in INSN_MODES + ["floor"]:
+                c = insn_cell(modes, m, name)
+                f.write(f"{name},{m},{'' if c is None else fmt_insns(c)}\n")
+
+
+def plot_insns(modes, path):
+    cols = INSN_MODES + ["floor"]
+    calls = insn_calls(modes)
+    with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as dat:
+        for name in calls:
+            vals = [insn_cell(modes, m, name) for m in cols]
+            dat.write(f"{name.replace('_', '-')} " + " ".join("?" if v is None else f"{v}" for v in vals) + "\n")
+    missing = [INSN_TITLE[m] for m in INSN_MODES if not modes[m]["insns"]]
+    sub = ("\\n" + ", ".join(missing) + ": unavailable on this kernel") if missing else ""
+    script = f"""
+set terminal pngcairo size 1400,720 font "Sans,11"
+set output "{path}"
+set title "Instructions per system call in the KML guest (QEMU -icount: exact counts; lower is better){sub}"
+set ylabel "guest instructions per call (log scale)"
+set logscale y
+set yrange [1:*]
+set grid ytics
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set xtics rotate by -30 scale 0
+set key top left
+set datafile missing "?"
+"""
+    colors = ["#d62728", "#ff7f0e", "#2ca02c", "#7f7f7f"]
+    plots = [f'"{dat.name}" using {i + 2}:xtic(1) title "{INSN_TITLE[cols[i]]}" lc rgb "{colors[i]}"'
+             for i in range(len(cols)) if cols[i] == "floor" or modes[cols[i]]["insns"]]
+    script += "plot " + ", \\\n     ".join(plots) + "\n"
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"bench-table: gnuplot failed, no chart: {getattr(e, 'stderr', e)}", file=sys.stderr)
+    finally:
+        os.unlink(dat.name)
+
+
+def compare_insns(patched_path, vanilla_path, csv_path):
+    """Ring-3 instructions per call, patched against unpatched (one boot each)."""
+    pat = parse(patched_path).get("ring3", {}).get("insns", {})
+    van = parse(vanilla_path).get("ring3", {}).get("insns", {})
+    if not pat or not van:
+        sys.exit("bench-table: no ring-3 results to compare")
+    print(f"{'call':<18}{'patched':>12}{'unpatched':>12}{'difference':>12}{'':>9}")
+    print("-" * 63)
+    rows = []
+    for name in pat:
+        if name not in van:
+            continue
+        d = round(pat[name] - van[name], 1)
+        rows.append((name, pat[name], van[name], d))
+        pct = f"{d / van[name] * 100:+.1f}%" if van[name] else ""
+        print(f"{name:<18}{fmt_insns(pat[name]):>12}{fmt_insns(van[name]):>12}{fmt_insns(d) if d <= 0 else '+' + fmt_insns(d):>12}{pct:>9}")
+    print()
+    g = [r for r in rows if r[0] == "getppid"]
+    if g:
+        print(f"getppid, ring 3: {fmt_insns(g[0][3])} instructions more on the patched kernel "
+              f"(target: at most 2) {'met' if g[0][3] <= 2 else 'NOT met'}")
+    print("Instructions per call in ring 3 (QEMU -icount shift=0), one boot of each kernel: exact, no noise.")
+    if csv_path:
+        with open(csv_path, "w") as f:
+            f.write("call,patched,unpatched,difference\n")
+            for r in rows:
+                f.write(f"{r[0]},{fmt_insns(r[1])},{fmt_insns(r[2])},{fmt_insns(r[3])}\n")
+
+
 def compare(patched_paths, vanilla_paths, csv_path):
     """Ring-3 figures, patched against unpatched, over alternating boots.
 
@@ -281,7 +429,11 @@ def main():
     ap.add_argument("--plot")
     ap.add_argument("--compare", nargs=2, metavar=("PATCHED", "VANILLA"),
                     help="comma-separated guest outputs of each kernel")
+    ap.add_argument("--insns", action="store_true", help="instructions per call (the guest ran under --icount)")
     a = ap.parse_args()
+    if a.compare and a.insns:
+        compare_insns(a.compare[0], a.compare[1], a.csv)
+        return
     if a.compare:
         compare(a.compare[0].split(","), a.compare[1].split(","), a.csv)
         return
@@ -290,6 +442,13 @@ def main():
     modes = parse(a.input)
     if not any(m["rows"] for m in modes.values()):
         sys.exit("bench-table: no benchmark results in " + a.input)
+    if a.insns:
+        print_insns(modes)
+        if a.csv:
+            write_insns_csv(modes, a.csv)
+        if a.plot:
+            plot_insns(modes, a.plot)
+        return
     print_table(modes)
     if a.csv:
         write_csv(modes, a.csv)

@@ -15,7 +15,7 @@ failed=0
 pass() { echo "PASS harness/$1"; }
 fail() { echo "FAIL harness/$1: $2"; failed=1; }
 
-for prog in echo_status must_fail; do
+for prog in echo_status must_fail icount_loop; do
 	musl-gcc -static -O2 -o "$out/$prog" "tests/harness/guest/$prog.c" || fail build "musl-gcc $prog"
 done
 
@@ -62,4 +62,36 @@ expect catches-warning 125 '' 'kernel WARNING' -- sh 'echo WARNING > /sys/kernel
 expect catches-oops 125 '' 'kernel (oops|BUG)' -- sh 'echo BUG > /sys/kernel/debug/provoke-crash/DIRECT; echo survived'
 expect catches-panic 125 '' 'kernel panic' -- sh 'echo PANIC > /sys/kernel/debug/provoke-crash/DIRECT; echo survived'
 expect catches-hang 124 '' 'guest hang' -- sh 'sleep 100000' --timeout 25
+
+# --icount: the guest clock counts instructions (2000 more for 1000 more
+# iterations of a two-instruction loop), the same in two boots; a guest
+# that never stops is still killed at the wall-clock limit.
+expect icount-clock 0 '^diff 2000$' '' -- run --icount "$out/icount_loop" clock
+cp "$out/icount-clock.out" "$out/icount-clock.first"
+expect icount-clock-again 0 '^diff 2000$' '' -- run --icount "$out/icount_loop" clock
+cmp -s "$out/icount-clock.first" "$out/icount-clock-again.out" &&
+	pass icount-same-twice ||
+	fail icount-same-twice "two boots counted differently: $(paste -d' ' "$out/icount-clock.first" "$out/icount-clock-again.out" | tr '\n' ';')"
+expect icount-catches-hang 124 '' 'guest hang' -- sh 'while :; do :; done' --icount --timeout 25
+
+# --profile: the plugin sees the marked regions of icount_loop (in ring 0:
+# both) and attributes each instruction exactly; plugin_line NAME LINE
+# checks that the report has that line.
+plugin_line() {
+	grep -qxF -- "$2" "$out/profile.txt" && pass "$1" ||
+		fail "$1" "expected the plugin's report to have '$2', got: $(grep -E "^@(region|sym [56] [0-9]+ marked|costly [56])" "$out/profile.txt" | tr '\n' ';')"
+}
+rm -f "$out/profile.txt"
+expect profile-run 0 '^ring 0$' '' -- run --ring0 --icount --profile "$out/profile.txt" \
+	--profile-user "$out/icount_loop" "$out/icount_loop" region
+plugin_line profile-region-calls "@region 5 calls=3 insns=6015 unbalanced=0"
+plugin_line profile-region-symbol "@sym 5 6015 marked_region"
+plugin_line profile-costly-lfence "@costly 5 LFENCE 3 marked_region"
+plugin_line profile-costly-mfence "@costly 5 MFENCE 3 marked_region"
+plugin_line profile-costly-popf "@costly 5 POPF 3 marked_region"
+plugin_line profile-ring0-symbol "@sym 6 18 marked_ring0"
+plugin_line profile-costly-swapgs "@costly 6 SWAPGS 6 marked_ring0"
+for cls in CLI STI CLAC STAC; do
+	plugin_line "profile-costly-${cls,,}" "@costly 6 $cls 3 marked_ring0"
+done
 exit $failed

@@ -22,6 +22,28 @@ from .console import Scanner
 
 DEBUG_EXIT = "isa-debug-exit,iobase=0xf4,iosize=0x04"
 
+# The instruction-count clock: the guest clock advances 1 ns per executed
+# guest instruction (shift=0), and an idle guest jumps to its next timer
+# instead of waiting for the host (sleep=off), so every time the guest
+# measures is an exact instruction count.  TCG then runs the vCPUs in turn
+# on one host thread, which is slower than the multi-threaded default:
+# default time limits are multiplied by ICOUNT_SLOWDOWN.  Time limits stay
+# host wall-clock seconds either way (the guest's own clock no longer
+# follows the host's).
+ICOUNT_ARGS = ("-icount", "shift=0,sleep=off")
+ICOUNT_SLOWDOWN = 3
+
+
+def plugin_args(library, **options):
+    """QEMU's arguments loading the TCG plugin LIBRARY with key=value OPTIONS.
+
+    QEMU splits the option string at commas, so no value may contain one."""
+    parts = [library] + [f"{k}={v}" for k, v in options.items()]
+    for part in parts:
+        if "," in part:
+            raise ValueError(f"a TCG plugin argument cannot contain a comma: {part!r}")
+    return ("-plugin", ",".join(parts))
+
 
 class Run:
     """The outcome of one boot."""
