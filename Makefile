@@ -8,11 +8,17 @@
 #                DEBUG_ENTRY, RCU and preemption checks), both rings
 #   make kernel  just the kernel (build/kernel/bzImage)
 #   make image   just the guest initramfs (build/guest/base.cpio)
-#   make bench   the benchmarks, in one VM boot
-#   make bench-vanilla  ring-3 figures on the patched and on an unpatched
-#                kernel of the same config (builds a second kernel)
+#   make bench   instructions per system call (ring 3, ring 0 syscall,
+#                ring 0 direct, floor), in one VM boot under QEMU's
+#                instruction-count clock
+#   make bench-wall  the same in wall-clock ns (noisy under TCG)
+#   make bench-vanilla  ring-3 instruction counts on the patched and on an
+#                unpatched kernel of the same config (builds a second kernel)
 #   make bench-apps  real programs (redis, sqlite3, a fork/exec script) in
-#                ring 3 against ring 0, in one boot (bench/apps)
+#                ring 3 against ring 0, instructions per operation, in one
+#                boot (bench/apps)
+#   make profile CALL=getppid  where the instructions of one system call go,
+#                in each mode (the TCG plugin of tools/profile)
 #   make stress DURATION=10m [RINGS=0]  stress-ng in ring 3, then in ring 0
 #                (tests/stress; RINGS picks the rings, default "3 0")
 #   make libc    the KML musl and its wrapper (build/libc/bin/kml-cc)
@@ -118,6 +124,10 @@ bench: deps
 	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image
 	@scripts/bench.sh
 
+bench-wall: deps
+	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image
+	@scripts/bench.sh --wall
+
 bench-vanilla: deps
 	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image
 	@scripts/kernel-build.sh --unpatched
@@ -126,6 +136,12 @@ bench-vanilla: deps
 bench-apps: deps
 	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image
 	@bench/apps/run.sh --no-build
+
+# The system call to profile: a row of bench/guest/syscall_bench.
+CALL ?= getppid
+profile: deps
+	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image
+	@scripts/profile.sh $(CALL)
 
 # How long stress-ng runs in each ring (stress-ng's syntax: 90s, 10m, 1h).
 DURATION ?= 10m

@@ -16,16 +16,20 @@
 #                          point SELECTs on a table of 20000 rows
 #   forkexec               seconds: the busybox shell running
 #                          tests/realprogs/cases/forkexec-loop ITERATIONS
+#   fork-exec-wait         operations/s: apptime of the ring forks, execs
+#                          busybox `true` of the ring and waits, FORKS times
 # sqlite and fork/exec are timed from outside by /apps/apptime (the whole
-# process: loading, work, exit).
+# process: loading, work, exit); each of those also gives
+#   @ops METRIC RING NS COUNT          the time of COUNT operations
+# (under kmlvm --icount, NS is a count of guest instructions).
 #
 #   @warmup ...                        the same from the warm-up round
 # Usage: run.sh ROUNDS SCALE   (SCALE multiplies the sizes; 1 by default)
 rounds=${1:-3}
 scale=${2:-1}
 sz() { awk -v n="$1" -v s="$scale" 'BEGIN { v = int(n * s); print (v < 1 ? 1 : v) }'; }
-REQUESTS=$(sz 20000) INSERTS=$(sz 3000) QUERIES=$(sz 20000) ITERATIONS=$(sz 150)
-echo "@config rounds=$rounds requests=$REQUESTS inserts=$INSERTS queries=$QUERIES iterations=$ITERATIONS cpus=$(nproc)"
+REQUESTS=$(sz 20000) INSERTS=$(sz 3000) QUERIES=$(sz 20000) ITERATIONS=$(sz 150) FORKS=$(sz 300)
+echo "@config rounds=$rounds requests=$REQUESTS inserts=$INSERTS queries=$QUERIES iterations=$ITERATIONS forks=$FORKS cpus=$(nproc)"
 kmode() { sed -n 's/^KernelMode:[[:space:]]*//p' "/proc/$1/status"; }
 say() { echo "kml-apps: $*" >/dev/console; }
 
@@ -65,10 +69,12 @@ redis() {	# redis RING BIN
 
 timed() {	# timed METRIC RING COUNT UNIT COMMAND...: run COMMAND under apptime, report COUNT/seconds
 	m=$1 r=$2 count=$3 unit=$4; shift 4
-	if /apps/apptime "$m" "$@" 2>/tmp/apps/time >/tmp/apps/out; then
+	if [ "$m" = fork-exec-wait ]; then n="-n $count"; else n=; fi
+	if "$APPTIME" $n "$m" "$@" 2>/tmp/apps/time >/tmp/apps/out; then
 		awk -v m=$m -v r=$r -v c=$count -v u="$unit" '$1 == "@time" {
 			s = $3 / 1e9; if (u == "s") printf "@result %s %s %.4f s\n", m, r, s;
-			else printf "@result %s %s %.1f %s\n", m, r, c / s, u }' /tmp/apps/time
+			else printf "@result %s %s %.1f %s\n", m, r, c / s, u
+			printf "@ops %s %s %s %s\n", m, r, $3, c }' /tmp/apps/time
 	else
 		echo "@error $m failed in ring $r: $(cat /tmp/apps/time)"
 	fi
@@ -80,7 +86,9 @@ timed() {	# timed METRIC RING COUNT UNIT COMMAND...: run COMMAND under apptime, 
 # redis-server and the page cache fill up.
 round() {
 	for ring in 3 0; do
-		if [ $ring = 0 ]; then BIN=/trusted/realprogs/bin; else BIN=/realprogs/bin; fi
+		# apptime of the ring: fork-exec-wait forks from it.
+		if [ $ring = 0 ]; then BIN=/trusted/realprogs/bin APPTIME=/trusted/apps/apptime
+		else BIN=/realprogs/bin APPTIME=/apps/apptime; fi
 		say "round ${1:-$round} of $rounds, ring $ring"
 		echo "@ring busybox $ring $("$BIN/cat" /proc/self/status | sed -n 's/^KernelMode:[[:space:]]*//p')"
 		redis $ring $BIN
@@ -91,8 +99,9 @@ round() {
 		timed sqlite-query $ring $QUERIES queries/s "$BIN/sqlite3" $db.query ".read /tmp/apps/query.sql"
 		echo "@ring sqlite3 $ring $("$BIN/sqlite3" -cmd '.mode ascii' -cmd '.separator "|" "\n"' -cmd 'CREATE TEMP TABLE st(l)' \
 			-cmd '.import /proc/self/status st' :memory: "SELECT trim(substr(l, 12), char(9, 32)) FROM st WHERE l LIKE 'KernelMode:%'")"
-		(PATH=$BIN; export PATH; timed forkexec $ring 1 s "$BIN/sh" /apps/forkexec-loop $ITERATIONS)
+		(PATH=$BIN; export PATH; timed forkexec $ring $ITERATIONS s "$BIN/sh" /apps/forkexec-loop $ITERATIONS)
 		echo "@ring forkexec-children $ring $(sed -n 's/^@ring exec-children //p' /tmp/apps/out)"
+		timed fork-exec-wait $ring $FORKS ops/s "$BIN/true"
 	done
 }
 round 0 | sed 's/^@result /@warmup /'

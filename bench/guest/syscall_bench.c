@@ -28,6 +28,19 @@
  * With --require-direct, it exits 4 (after the @info line) when the libc has
  * no direct entry.  An optional number scales the iteration counts (0.1 for
  * a quick run).
+ *
+ * Under the instruction-count clock (tools/kmlvm --icount) a nanosecond is
+ * one guest instruction, so the same figures are instruction counts.  For
+ * exact counts per call, two more lines:
+ *   @overhead NS        the fastest of REPEATS empty batches (the clock
+ *                       reads around a batch, to take off each batch)
+ *   @batch NAME N       the iterations of a batch of NAME
+ *
+ * With --profile NAME [N], it runs only that call: a warm-up of N calls,
+ * then N calls each inside a region of the profiling plugin's markers
+ * (marker.h; tools/kmlvm --profile), tagged by the mode: 1 ring 3, 2 ring 0
+ * through `syscall`, 3 ring 0 through the direct entry.  It prints
+ * "@profile TAG NAME N".
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -41,6 +54,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "marker.h"
 #include "timing.h"
 
 #define REPEATS 15
@@ -181,6 +195,56 @@ static const struct bench benches[] = {
 };
 
 
+/* The profile regions' tags (marker.h), one a mode. */
+enum { TAG_RING3 = 1, TAG_RING0_SYSCALL = 2, TAG_RING0_DIRECT = 3 };
+
+/*
+ * N calls of OP, each inside a region tagged TAG: the region holds the
+ * call through the table's pointer, the libc's wrapper, the way into the
+ * kernel and back, and nothing of the loop.  The tag must be a constant in
+ * the marker, hence one loop a tag.
+ */
+#define PROFILE_LOOP(tag, op, n) do {			\
+	for (long i = 0; i < (n); i++) {		\
+		KML_REGION_OPEN(tag);			\
+		(op)();					\
+		KML_REGION_CLOSE(tag);			\
+	}						\
+} while (0)
+
+static int profile(const char *name, long n, int tag)
+{
+	const struct bench *bn = NULL;
+
+	for (size_t b = 0; b < sizeof(benches) / sizeof(benches[0]); b++)
+		if (!strcmp(benches[b].name, name))
+			bn = &benches[b];
+	if (!bn) {
+		fprintf(stderr, "syscall_bench: --profile: no call named %s\n", name);
+		return 2;
+	}
+	if ((bn->before || bn->after) && n > fcntl(pipe_fd[1], F_GETPIPE_SZ) / 2)
+		n = fcntl(pipe_fd[1], F_GETPIPE_SZ) / 2;
+	/* The warm-up: every page touched, every block translated. */
+	if (bn->before)
+		bn->before(n);
+	for (long i = 0; i < n; i++)
+		bn->op();
+	if (bn->after)
+		bn->after(n);
+	if (bn->before)
+		bn->before(n);
+	switch (tag) {
+	case TAG_RING3: PROFILE_LOOP(TAG_RING3, bn->op, n); break;
+	case TAG_RING0_SYSCALL: PROFILE_LOOP(TAG_RING0_SYSCALL, bn->op, n); break;
+	default: PROFILE_LOOP(TAG_RING0_DIRECT, bn->op, n); break;
+	}
+	if (bn->after)
+		bn->after(n);
+	printf("@profile %d %s %ld\n", tag, name, n);
+	return 0;
+}
+
 static int current_ring(void)
 {
 	unsigned short cs;
@@ -194,10 +258,16 @@ int main(int argc, char **argv)
 	unsigned long entry = &__sysinfo ? __sysinfo : 0;
 	int require_direct = 0;
 	double scale = 1.0;	/* shrink for quick runs */
+	const char *profile_name = NULL;
+	long profile_n = 1000;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--require-direct"))
 			require_direct = 1;
+		else if (!strcmp(argv[i], "--profile") && i + 1 < argc)
+			profile_name = argv[++i];
+		else if (profile_name)
+			profile_n = atol(argv[i]);
 		else
 			scale = atof(argv[i]);
 	}
@@ -221,6 +291,25 @@ int main(int argc, char **argv)
 		die("pipe");
 	fcntl(pipe_fd[1], F_SETPIPE_SZ, 1 << 20);	/* room for a batch of writes */
 	start_echo();
+
+	if (profile_name) {
+		int tag = current_ring() == 3 ? TAG_RING3 : entry ? TAG_RING0_DIRECT : TAG_RING0_SYSCALL;
+		int rc = profile(profile_name, profile_n > 0 ? profile_n : 1, tag);
+
+		close(ping[1]);
+		waitpid(echo_pid, NULL, 0);
+		return rc;
+	}
+
+	double empty[REPEATS];
+
+	for (int r = 0; r < REPEATS; r++) {
+		double t0 = now_ns();
+
+		empty[r] = now_ns() - t0;
+	}
+	qsort(empty, REPEATS, sizeof(empty[0]), cmp_double);
+	printf("@overhead %.1f\n", empty[0]);
 
 	for (size_t b = 0; b < sizeof(benches) / sizeof(benches[0]); b++) {
 		const struct bench *bn = &benches[b];
@@ -246,6 +335,7 @@ int main(int argc, char **argv)
 				bn->after(n);
 		}
 		qsort(per, REPEATS, sizeof(per[0]), cmp_double);
+		printf("@batch %s %ld\n", bn->name, n);
 		printf("%s %.1f %.1f %.1f\n", bn->name, per[REPEATS / 2],
 		       per[(3 * REPEATS) / 4] - per[REPEATS / 4], per[0]);
 		printf("@samples %s", bn->name);
