@@ -15,7 +15,7 @@ typedef unsigned long u64;
 typedef long s64;
 typedef unsigned char u8;
 
-#define RT_PAGE	   0x200000UL
+#define RT_PAGE	   KTAL_RT_VA /* where the checker requires it */
 #define STATE	   0x300000UL
 #define STATE_SIZE 0x80000UL
 #define STACK_SIZE (8UL << 20)

@@ -5,7 +5,7 @@
  * loader replaces all of it (it fills the same slots with kernel entry
  * points and enters the verified entry function itself).
  */
-#define RT_PAGE	    0x200000
+#define RT_PAGE	    0x200000 /* KTAL_RT_VA: the checker requires it */
 #define RT_MONITOR  (RT_PAGE + 40)
 #define STATE	    0x300000
 #define STATE_SIZE  0x80000
