@@ -94,4 +94,15 @@ plugin_line profile-costly-swapgs "@costly 6 SWAPGS 6 marked_ring0"
 for cls in CLI STI CLAC STAC; do
 	plugin_line "profile-costly-${cls,,}" "@costly 6 $cls 3 marked_ring0"
 done
+# Kernel code by System.map: ring-3 getppid goes through the system-call
+# entry and the getppid handler, each once a call.
+rm -f "$out/profile.txt"
+expect profile-kernel-run 0 '^@profile 1 getppid 10$' '' -- sh '/bench/syscall_bench --profile getppid 10' \
+	--icount --profile "$out/profile.txt"
+for sym in entry_SYSCALL_64 __x64_sys_getppid; do
+	grep -qE "^@sym 1 [1-9][0-9]* $sym\$" "$out/profile.txt" &&
+		pass "profile-kernel-$sym" || fail "profile-kernel-$sym" "expected instructions in $sym in the plugin's report"
+done
+grep -qxF "@costly 1 SWAPGS 10 entry_SYSCALL_64" "$out/profile.txt" &&
+	pass profile-kernel-swapgs || fail profile-kernel-swapgs "expected '@costly 1 SWAPGS 10 entry_SYSCALL_64' in the plugin's report"
 exit $failed
