@@ -188,8 +188,13 @@ static int header(struct kck *ck)
 		return kt_fail(ck, "data outside the file", KT_NOTYPE, "",
 			       KT_NOTYPE, "");
 	/* page numbers: the addresses are page-aligned by construction */
+	/* Code and data lie at or above KTAL_MIN_VA: a null pointer's field
+	 * (below 32 KiB) then never addresses them, even on a mispredicted
+	 * null test, where it would read program data as a pointer (spec
+	 * section 15.3). */
 	if (ck->code_va >= USER_TOP || ck->data_va >= USER_TOP ||
-	    ck->code_va == 0)
+	    ck->code_va < KTAL_MIN_VA ||
+	    (ck->hdr[KTAL_HDR_DATA_SIZE] && ck->data_va < KTAL_MIN_VA))
 		return kt_fail(ck, "bad segment address", KT_NOTYPE, "",
 			       KT_NOTYPE, "");
 	if (ck->rt_va != KTAL_RT_VA)

@@ -624,7 +624,10 @@ static int op_test(struct kck *ck, const struct kinsn *in)
 	return need_int(ck, a) && need_int(ck, b);
 }
 
-/* r is known to be nonzero: refine its type. */
+/* r is known to be nonzero after a null test: refine its type.  A
+ * refinement, not a write (r's value is the same, so no fact about it
+ * dies); on a mispredicted branch r is 0, which spec section 15.3 and
+ * 15.5 show to be harmless. */
 static void nonzero(struct kstate *s, u32 r)
 {
 	u32 k = TK(s->reg[r]);
@@ -692,7 +695,7 @@ static int call(struct kck *ck, const struct ksig *sg)
 	for (r = 0; r < 16; r++)
 		wreg(s, r, CALLEE_SAVED_MASK >> r & 1 ? s->reg[r] : T_JUNK, 0, 0, 0);
 	rsp_moved(s);
-	s->reg[R_AX] = sg->ret;
+	setreg(s, R_AX, sg->ret);
 	return 1;
 }
 

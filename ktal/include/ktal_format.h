@@ -101,6 +101,7 @@
  * PT_LOAD and the ring-0 loader both put it.  Verified code only ever
  * reads the limit word (stack check) and calls through slots. */
 #define KTAL_RT_VA	 0x200000ULL
+#define KTAL_MIN_VA	 0x100000ULL /* code and data lie at or above this */
 #define KTAL_RT_SIZE	 4096
 #define KTAL_RT_LIMIT	 0   /* lowest usable stack address */
 #define KTAL_RT_ENTRY	 8   /* ring-3 runtime: address of the entry fn */

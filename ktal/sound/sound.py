@@ -106,7 +106,7 @@ def snippet(r):
         'mov %s, %d\n    xor edx, edx\n    div %s' % (a, r.choice([0, 3]), a),
         '%s %s' % (r.choice(['inc', 'dec', 'neg', 'not']), a),
         'xor ecx, ecx\n    index rcx, rbx, r11, out\n    mov [rbx + rcx*8], %s' % a,
-        'mov rcx, %d\n    index rcx, %s, r11, out\n    mov %s, [%s + rcx*8]' % (r.choice([0, 2, 9, -1]), b, a, b),
+        'mov rcx, %d\n    cmp rcx, [%s - 8]\n    jae out\n    sbb r11, r11\n    and rcx, r11\n    mov %s, [%s + rcx*8]' % (r.choice([0, 2, 9, -1]), b, a, b),
         'mov rcx, %d\n    %s\n    mov [rbx + rcx*8], %s' % (r.choice([0, 3, -1]), r.choice(['index rcx, rbx, r11, out', 'index rcx, rbx, r11, out', 'cmp rcx, [rbx - 8]\n    jae out', 'cmp rcx, [rbx - 8]\n    jb out']), a),
         'mov edi, %d\n    call [alloc_bytes]\n    test rax, rax\n    je out\n    mov ecx, %d\n    index rcx, rax, r11, out\n    mov byte [rax + rcx], cl\n    movzx edx, byte [rax + rcx]' % (r.choice([0, 1, 16]), r.choice([0, 5, 15, 16])),
         'mov rcx, [r12 + Node.next]\n    test rcx, rcx\n    %s out\n    mov %s, [rcx + Node.val]' % (r.choice(['je', 'jne']), a),
