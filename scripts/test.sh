@@ -36,10 +36,19 @@ selftests_suite() {
 	return "${PIPESTATUS[0]}"
 }
 
-# guest_suite CPUS: the guest tests on CPUS virtual CPUs, each result named
-# guest-CPUScpu/ring/libc/test.
+# guest_suite CPUS [kmlvm options...]: the guest tests on CPUS virtual
+# CPUs, each result named guest-CPUScpu/ring/libc/test (guest-CPUScpu-pti/
+# with --append pti=on).
 guest_suite() {
-	tools/kmlvm test --no-build --cpus "$1" | sed -u -E "s#^(PASS|FAIL|SKIP) #\\1 guest-$1cpu/#"
+	local cpus=$1 tag=guest-$1cpu; shift
+	case "$*" in *pti=on*) tag=$tag-pti ;; esac
+	tools/kmlvm test --no-build --cpus "$cpus" "$@" | sed -u -E "s#^(PASS|FAIL|SKIP) #\\1 $tag/#"
+	return "${PIPESTATUS[0]}"
+}
+
+# attacks_pti: the attack suite with page table isolation, named attacks-pti/.
+attacks_pti() {
+	tests/attacks/run.sh --no-build --cpus 2 --append pti=on | sed -u -E "s#^(PASS|FAIL|SKIP) attacks/#\\1 attacks-pti/#"
 	return "${PIPESTATUS[0]}"
 }
 
@@ -52,6 +61,10 @@ if make --no-print-directory kernel && make --no-print-directory image; then
 		suite "guest-${cpus}cpu" guest_suite "$cpus"
 	done
 	suite selftests-x86 selftests_suite
+	# Page table isolation (pti=on): KML stays on beside it; the guest
+	# suite and the attack suite again, on its page tables.
+	suite guest-2cpu-pti guest_suite 2 --append pti=on
+	suite attacks-pti attacks_pti
 	# The attack suite (tests/attacks): each attack as uid 1000 on 2 CPUs,
 	# then the boot-time refusals (pti=on, kml=off).
 	suite attacks tests/attacks/run.sh --no-build --cpus 2

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Boot-time refusals, from the host: boot the guest with pti=on and with
-# kml=off; each time the boot log must have exactly one "KML: off: ..."
-# line saying why (and no "KML: on"), a program in /trusted must run in
-# ring 3, and debugfs kml/cpu_state must agree (active=0).  One line each:
-#   PASS attacks/boot_pti: ... | FAIL attacks/boot_pti: ...
+# Boot-time decisions, from the host.  With kml=off the boot log must have
+# exactly one "KML: off: ..." line saying why (and no "KML: on"), a
+# program in /trusted must run in ring 3, and debugfs kml/cpu_state must
+# agree (active=0).  With pti=on KML stays on beside page table isolation:
+# "KML: on", isolation enabled, /trusted in ring 0, the rest in ring 3.
+# One line each:
+#   PASS attacks/boot_kml_off: ... | FAIL attacks/boot_kml_off: ...
 # FRED and kernel IBT cannot be switched on in this guest (QEMU TCG has
 # neither); their refusal is the same code path (kml_init()).
 #
@@ -31,6 +33,22 @@ check() {	# check NAME APPEND EXPECTED-REASON-REGEX
 	fi
 	echo "PASS attacks/$name: $append: one line ($(echo "$out" | grep 'KML: off:' | sed 's/^\[[^]]*\] //')), /trusted in ring 3"
 }
-check boot_pti pti=on "page table isolation" "$@"
+check_on() {	# check_on NAME APPEND: KML stays on with APPEND
+	local name=$1 append=$2 out
+	out=$("$top/tools/kmlvm" sh "${@:3}" --append "$append" \
+		'dmesg | grep -E "KML:|isolation"; echo "ring0=$(/trusted/sbin/kml-ring) ring3=$(/bin/kml-ring)"' 2>&1)
+	if ! echo "$out" | grep -q "KML: on" || echo "$out" | grep -q "KML: off"; then
+		echo "FAIL attacks/$name: expected 'KML: on' with $append, got:"
+		echo "$out" | sed 's/^/    | /'; rc=1; return
+	fi
+	if ! echo "$out" | grep -q "isolation: enabled"; then
+		echo "FAIL attacks/$name: page table isolation is not enabled with $append"; rc=1; return
+	fi
+	if ! echo "$out" | grep -q '^ring0=0 ring3=3$'; then
+		echo "FAIL attacks/$name: /trusted and /bin programs in the wrong rings: $(echo "$out" | grep '^ring0=')"; rc=1; return
+	fi
+	echo "PASS attacks/$name: $append: KML on beside page table isolation, /trusted in ring 0, /bin in ring 3"
+}
+check_on boot_pti pti=on "$@"
 check boot_kml_off kml=off "kml=off" "$@"
 exit $rc
