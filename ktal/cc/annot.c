@@ -49,7 +49,7 @@ const char *annot_sig(const struct type *fnty)
 /* the KTAL type of a KC value type (void results are int 0) */
 static void ktype(const struct type *t, char *buf, size_t n)
 {
-	char e[512];
+	char e[4096];
 
 	switch (t->kind) {
 	case TY_INT:
@@ -75,7 +75,7 @@ static void ktype(const struct type *t, char *buf, size_t n)
 
 const char *annot_type(const struct type *t)
 {
-	static char buf[16][512];
+	static char buf[16][4096];
 	static int k;
 
 	k = (k + 1) % 16;

@@ -167,6 +167,8 @@ struct func {
 	int ncallee;		/* callee-saved registers used (alloc.c) */
 	int calleeregs[6];
 	int nslots;		/* stack slots for variables (alloc.c) */
+	int nextra;		/* caller-saved registers given to variables (leaf functions) */
+	int extraregs[6];
 };
 
 struct global {
@@ -193,7 +195,7 @@ void check_program(void);
 int func_terminates(struct stmt *s);
 
 /* ---- back end */
-void alloc_func(struct func *f);
+void alloc_func(struct func *f, int extra);
 /* annot.c */
 void annot_reset(FILE *out);
 const char *annot_type(const struct type *t);	/* KTAL spelling; static buffer ring */

@@ -23,6 +23,7 @@
  * jump to a per-depth label that calls kc.trap, which prints the reason
  * and exits.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,8 @@ static char *buf;
 static size_t blen, bcap;
 static int reachable;		/* the next instruction can be reached */
 static int after_label;		/* nothing emitted since the last label */
+static size_t last_ins;		/* offset in buf of the last instruction's line */
+static int dst_reg = -1;	/* gen_binary: compute into this variable register */
 
 static void out(const char *fmt, ...)
 {
@@ -72,7 +75,7 @@ static void out(const char *fmt, ...)
 /* an instruction; dropped where it cannot be reached */
 static void ins(const char *fmt, ...)
 {
-	char line[512];
+	char line[8192];
 	va_list ap;
 
 	if (!reachable)
@@ -80,6 +83,7 @@ static void ins(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	last_ins = blen;
 	out("    %s\n", line);
 	after_label = 0;
 }
@@ -316,15 +320,20 @@ static int slot_off(struct var *v)
 	return 8 * (depth - 1 - (F->ncallee + v->slot));
 }
 
+static jmp_buf retry;		/* gen_func: again without extra variable registers */
+static int pool_off[16];	/* pool registers holding variables in this function */
+
 static int new_temp(struct type *ty)
 {
 	int i;
 
 	for (i = 0; i < 6; i++)
-		if (!temp[pool[i]]) {
+		if (!temp[pool[i]] && !pool_off[pool[i]]) {
 			temp[pool[i]] = ty;
 			return pool[i];
 		}
+	if (F->nextra)
+		longjmp(retry, 1);
 	error_at(curpos, "expression too complex: more than 6 intermediate values; split it with a variable");
 }
 
@@ -450,7 +459,11 @@ static const char *cc_of(int op, int negate)
 	static const char *cc[] = { "e", "ne", "l", "le", "g", "ge" };
 	static const char *ncc[] = { "ne", "e", "ge", "g", "le", "l" };
 
-	return (negate ? ncc : cc)[op - OP_EQ];
+	unsigned k = (unsigned)(op - OP_EQ);
+
+	if (k > 5)
+		k = 1;	/* not reached: callers pass comparisons */
+	return (negate ? ncc : cc)[k];
 }
 
 /* the condition with the operands swapped (a < b == b > a) */
@@ -549,6 +562,7 @@ static void gen_cond(struct expr *e, const char *l, int when)
 
 /* ---- calls */
 static struct opnd gen_call(struct expr *e);
+static struct opnd gen_binary(struct expr *e);
 
 /* push the live temporaries (caller-saved) before a call */
 static int save_temps(int *saved)
@@ -632,6 +646,8 @@ static const char *import(const char *service)
 	for (i = 0; i < nimps; i++)
 		if (!strcmp(imps[i].decl, service))
 			return xstrdup(imps[i].name);
+	if (nimps >= 64)
+		error_at(curpos, "more than 64 services and allocation types (KTAL's import limit); use fewer struct and array types with new and free");
 	GROW(imps, nimps, impcap);
 	imps[nimps].decl = xstrdup(service);
 	snprintf(imps[nimps].name, sizeof(imps[nimps].name), "i.%d", nimps);
@@ -640,24 +656,68 @@ static const char *import(const char *service)
 
 /* evaluate args (with their parameter types), move them to the argument
  * registers (and callee, if any, to r11), call target; result in rax */
+static int simple_expr(struct expr *e)
+{
+	return e->kind == E_NUM || (e->kind == E_NAME && e->nk == N_LOCAL);
+}
+
 static void call_with(struct expr **args, struct type **ptys, int n, struct expr *callee,
 		      const char *target, int check_null)
 {
 	struct opnd o[7];
-	int dst[7], saved[6], ns, i, k = 0;
+	int dst[7], pushed[7], saved[6], ns, i, j, k = 0, nk;
+	struct expr *e[7];
 
 	ns = save_temps(saved);
 	if (callee) {
-		o[k] = gen_expr(callee);
+		e[k] = callee;
 		dst[k++] = R11;
 	}
 	for (i = 0; i < n; i++) {
-		o[k] = gen_value(args[i], ptys[i]);
+		e[k] = args[i];
 		dst[k++] = argreg[i];
 	}
-	parallel_move(o, dst, k);
-	for (i = 0; i < k; i++)
-		free_op(&o[i]);
+	/* evaluate in order; a value in a temporary is pushed while a later
+	 * argument still needs temporaries, so arguments never run out */
+	for (i = 0; i < k; i++) {
+		o[i] = callee && i == 0 ? gen_expr(e[i]) : gen_value(e[i], ptys[i - (callee ? 1 : 0)]);
+		pushed[i] = 0;
+		if (o[i].kind != O_TEMP)
+			continue;
+		for (j = i + 1; j < k; j++)
+			if (!simple_expr(e[j]))
+				break;
+		if (j < k) {
+			ins("push %s", R64[o[i].reg]);
+			push_slot(SL_TEMP, o[i].reg, o[i].ty);
+			free_op(&o[i]);
+			pushed[i] = 1;
+		}
+	}
+	/* the temporaries kept in registers, at once; then the pushed ones;
+	 * then variables and constants (slot offsets after the pops) */
+	{
+		struct opnd ko[7];
+		int kd[7] = { 0 };
+
+		for (i = nk = 0; i < k; i++)
+			if (!pushed[i] && o[i].kind == O_TEMP) {
+				ko[nk] = o[i];
+				kd[nk++] = dst[i];
+			}
+		parallel_move(ko, kd, nk);
+	}
+	for (i = k - 1; i >= 0; i--)
+		if (pushed[i]) {
+			ins("pop %s", R64[dst[i]]);
+			depth--;
+		}
+	for (i = 0; i < k; i++) {
+		if (!pushed[i] && o[i].kind != O_TEMP)
+			mov_to(dst[i], &o[i]);
+		if (!pushed[i])
+			free_op(&o[i]);
+	}
 	ins("call %s", target);
 	if (check_null) {
 		ins("test rax, rax");
@@ -795,18 +855,39 @@ static struct opnd gen_binary(struct expr *e)
 		ins("cmov%s %s, rax", cc_of(op, 0), R64[t]);
 		return op_temp(t, &ty_int);
 	}
-	l = gen_expr(e->a);
-	r = gen_expr(e->b);
+	{
+		int dst = dst_reg;
+
+		dst_reg = -1;
+		l = gen_expr(e->a);
+		r = gen_expr(e->b);
+		dst_reg = dst;
+	}
 	if (e->op == OP_DIV || e->op == OP_MOD)
 		return gen_divmod(e->op, &l, &r);
-	if (l.kind != O_TEMP && r.kind == O_TEMP &&
+	if (dst_reg >= 0) {
+		/* into the variable's register: b does not read the variable */
+		mov_to(dst_reg, &l);
+		free_op(&l);
+		l = (struct opnd){ O_VREG, dst_reg, 0, NULL, &ty_int };
+	} else if (e->op == OP_ADD && l.kind == O_VREG &&
+		   (r.kind == O_VREG || (r.kind == O_IMM && fits32(r.imm)))) {
+		/* a sum of variables: one lea instead of mov and add */
+		t = new_temp(&ty_int);
+		if (r.kind == O_VREG)
+			ins("lea %s, [%s + %s]", R64[t], R64[l.reg], R64[r.reg]);
+		else
+			ins("lea %s, [%s + %lld]", R64[t], R64[l.reg], (long long)r.imm);
+		return op_temp(t, &ty_int);
+	}
+	if (dst_reg < 0 && l.kind != O_TEMP && r.kind == O_TEMP &&
 	    (e->op == OP_ADD || e->op == OP_MUL || e->op == OP_AND || e->op == OP_OR || e->op == OP_XOR)) {
 		struct opnd x = l;
 
 		l = r;
 		r = x;
 	}
-	t = temp_of(&l);
+	t = l.kind == O_VREG && l.reg == dst_reg ? dst_reg : temp_of(&l);
 	switch (e->op) {
 	case OP_SHL:
 	case OP_SHR: {
@@ -964,10 +1045,75 @@ static char *brk[256], *cont[256];
 static int nloops;
 static char *retlabel;
 
+/* expression e reads variable x */
+static int uses_var(struct expr *e, struct var *x)
+{
+	int i;
+
+	if (!e)
+		return 0;
+	if (e->kind == E_NAME && e->var == x)
+		return 1;
+	if (uses_var(e->a, x) || uses_var(e->b, x))
+		return 1;
+	for (i = 0; i < e->nargs; i++)
+		if (uses_var(e->args[i], x))
+			return 1;
+	return 0;
+}
+
+/* the value of e for variable x: arithmetic is computed in x's own
+ * register when x is in one and the right operand does not read it */
+static struct opnd gen_for_var(struct expr *e, struct var *x)
+{
+	struct opnd v;
+
+	if (x->reg >= 0 && e->kind == E_BINARY && e->op >= OP_ADD && e->op <= OP_XOR &&
+	    e->op != OP_DIV && e->op != OP_MOD && !uses_var(e->b, x)) {
+		dst_reg = x->reg;
+		v = gen_binary(e);
+		dst_reg = -1;
+		return v;
+	}
+	return gen_value(e, x->ty);
+}
+
+/* If the last instruction only defines temporary t (mov, movzx, lea),
+ * make it define register r instead; returns 1 if it did. */
+static int retarget_last(int t, int r)
+{
+	char *line = buf + last_ins, *m = line + 4, *comma;
+	const char *ops[] = { "mov ", "movzx ", "lea ", NULL };
+	size_t tl = strlen(R64[t]);
+	int k;
+
+	if (!reachable || after_label || last_ins >= blen)
+		return 0;
+	for (k = 0; ops[k]; k++)
+		if (!strncmp(m, ops[k], strlen(ops[k])))
+			break;
+	if (!ops[k])
+		return 0;
+	m += strlen(ops[k]);
+	comma = strchr(m, ',');
+	if (!comma || (size_t)(comma - m) != tl || strncmp(m, R64[t], tl))
+		return 0;
+	{
+		char rest[512];
+
+		snprintf(rest, sizeof(rest), "%s", comma);
+		blen = (size_t)(m - buf);
+		out("%s%s", R64[r], rest);
+	}
+	return 1;
+}
+
 /* store operand v into variable x's home */
 static void store_var(struct var *x, struct opnd *v)
 {
 	if (x->reg >= 0) {
+		if (v->kind == O_TEMP && retarget_last(v->reg, x->reg))
+			return;
 		mov_to(x->reg, v);
 		return;
 	}
@@ -982,7 +1128,7 @@ static void gen_assign(struct stmt *s)
 	struct opnd v, a, i;
 
 	if (l->kind == E_NAME && l->nk == N_LOCAL) {
-		v = gen_value(s->e, l->ty);
+		v = gen_for_var(s->e, l->var);
 		store_var(l->var, &v);
 		free_op(&v);
 		return;
@@ -1043,7 +1189,7 @@ static void declare(struct stmt *s)
 	struct opnd v;
 
 	if (s->e) {
-		v = gen_value(s->e, x->ty);
+		v = gen_for_var(s->e, x);
 	} else if (x->ty->kind == TY_INT) {
 		v = (struct opnd){ O_IMM, 0, 0, NULL, &ty_int };
 	} else {
@@ -1226,13 +1372,89 @@ static void flush(FILE *o, int n)
 
 static const char *trap_import_write, *trap_import_exit;
 
+/* e or s calls something (len is not a call) */
+static int expr_calls(struct expr *e)
+{
+	int i;
+
+	if (!e)
+		return 0;
+	if ((e->kind == E_CALL && e->bi != B_LEN) || e->kind == E_NEW || e->kind == E_NEWARR)
+		return 1;
+	if (expr_calls(e->a) || expr_calls(e->b))
+		return 1;
+	for (i = 0; i < e->nargs; i++)
+		if (expr_calls(e->args[i]))
+			return 1;
+	return 0;
+}
+
+/* e needs rcx or rdx as scratch (division, variable shifts, null
+ * values, global scalars) */
+static int expr_scratch(struct expr *e)
+{
+	int i;
+
+	if (!e)
+		return 0;
+	if (e->kind == E_BINARY && (e->op == OP_DIV || e->op == OP_MOD ||
+				    ((e->op == OP_SHL || e->op == OP_SHR) && e->b->kind != E_NUM)))
+		return 1;
+	if (e->kind == E_NULL || (e->kind == E_NAME && e->nk == N_GLOBAL && !e->glob->is_array))
+		return 1;
+	if (expr_scratch(e->a) || expr_scratch(e->b))
+		return 1;
+	for (i = 0; i < e->nargs; i++)
+		if (expr_scratch(e->args[i]))
+			return 1;
+	return 0;
+}
+
+static int stmt_scratch(struct stmt *s)
+{
+	int i;
+
+	if (!s)
+		return 0;
+	for (i = 0; i < s->nbody; i++)
+		if (stmt_scratch(s->body[i]))
+			return 1;
+	if (expr_scratch(s->e) || expr_scratch(s->lhs))
+		return 1;
+	if (s->kind == S_VAR && !s->e && s->var->ty->kind != TY_INT)
+		return 1;
+	return stmt_scratch(s->then) || stmt_scratch(s->els) || stmt_scratch(s->init) || stmt_scratch(s->step);
+}
+
+static int stmt_calls(struct stmt *s)
+{
+	int i;
+
+	if (!s)
+		return 0;
+	for (i = 0; i < s->nbody; i++)
+		if (stmt_calls(s->body[i]))
+			return 1;
+	if (expr_calls(s->e) || expr_calls(s->lhs))
+		return 1;
+	if (s->kind == S_VAR && !s->e && s->var && s->var->ty->kind != TY_INT)
+		return 0;	/* a null cell load, no call */
+	return stmt_calls(s->then) || stmt_calls(s->els) || stmt_calls(s->init) || stmt_calls(s->step);
+}
+
 static void gen_func(struct func *f, FILE *o)
 {
 	int i, n;
 	char *ovf;
+	volatile int extra = stmt_calls(f->body) ? 0 : stmt_scratch(f->body) ? 4 : 6;
 
 	F = f;
-	alloc_func(f);
+	if (setjmp(retry))
+		extra = 0;	/* the temporaries needed the registers */
+	alloc_func(f, extra);
+	memset(pool_off, 0, sizeof(pool_off));
+	for (i = 0; i < f->nextra; i++)
+		pool_off[f->extraregs[i]] = 1;
 	depth = maxdepth = 0;
 	ntraps = 0;
 	ndeclared = 0;
@@ -1256,11 +1478,27 @@ static void gen_func(struct func *f, FILE *o)
 		for (i = 0; i < f->nslots; i++)
 			push_slot(SL_VAR, i, NULL);
 	}
-	for (i = 0; i < f->nparams; i++) {
-		struct opnd p = { O_VREG, argreg[i], 0, NULL, f->params[i]->ty };
+	{
+		/* parameters to their homes: slots first, then the registers
+		 * at once (homes may be argument registers of other parameters) */
+		struct opnd src[6];
+		int dst[6], k = 0;
 
-		store_var(f->params[i], &p);
-		f->params[i]->live = 1;
+		for (i = 0; i < f->nparams; i++) {
+			struct opnd p = { O_VREG, argreg[i], 0, NULL, f->params[i]->ty };
+
+			if (f->params[i]->slot >= 0)
+				store_var(f->params[i], &p);
+		}
+		for (i = 0; i < f->nparams; i++) {
+			if (f->params[i]->reg < 0)
+				continue;
+			src[k] = (struct opnd){ O_TEMP, argreg[i], 0, NULL, f->params[i]->ty };
+			dst[k++] = f->params[i]->reg;
+		}
+		parallel_move(src, dst, k);
+		for (i = 0; i < f->nparams; i++)
+			f->params[i]->live = 1;
 	}
 	gen_stmt(f->body);
 	if (reachable)

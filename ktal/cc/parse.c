@@ -503,6 +503,8 @@ static void parse_struct(void)
 		expect(";");
 		/* parse_type may have grown prog.structs: refetch */
 		sd = &prog.structs[prog.nstructs - 1];
+		if (sd->nfields == 4096)
+			error_at(f.pos, "struct '%s' has more than 4096 fields", name);
 		GROW(sd->fields, sd->nfields, sd->cap);
 		sd->fields[sd->nfields++] = f;
 	}

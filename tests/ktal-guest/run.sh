@@ -9,6 +9,8 @@
 # "END passed=N failed=N"; exits 1 if a case failed.  Cases:
 #   example/*    every ktal/examples program runs in ring 0 (as uid 1000)
 #                and prints what ktal/tests/run.sh expects of it in ring 3
+#   kc/*         the KC programs of ktal/programs (ktal-cc), as uid 1000 in
+#                ring 0, print what Debian's tools print on the same input
 #   status       /proc/PID/status of a verified program started by uid
 #                1000 says KernelMode 1, KtalVerified 1
 #   probe        uid 1000 cannot write into the code of its own verified
@@ -75,6 +77,10 @@ for e in hello cat wc sort list rec fnptr; do
 	in=-; [ -f "$W/ex/$e.in" ] && in=ex/$e.in
 	case_ run example/$e ex/$e 1000 $in ex/$e.exp
 done
+# ---- the KC programs (ktal/programs compiled by ktal-cc) on the inputs of
+# ktal/cc/tests/run.py, against Debian's outputs
+"$PY" ktal/cc/tests/guest_cases.py "$W" >> "$W/cases.txt" 2>"$T/kc.err" ||
+	{ echo "FAIL ktal-kernel/build: KC programs: $(head -3 "$T/kc.err")"; echo "END passed=0 failed=1"; exit 1; }
 case_ status status ex/cat 1000 - -
 case_ probe probe ex/cat 1000 - -
 
@@ -228,7 +234,7 @@ for name, d in res.items():
     fresh_rej = prev_rej is not None and rej > prev_rej
     prev_acc, prev_rej = acc, rej
     out = d.get("out", "-")
-    if name.startswith("example/") or name.startswith("exit/") or name == "heap/reuse":
+    if name.startswith("example/") or name.startswith("kc/") or name.startswith("exit/") or name == "heap/reuse":
         want = {"exit/return": "exit 42", "exit/service": "exit 7"}.get(name, "exit 0")
         got = " ".join(r[:2])
         if got != want: bad(name, f"expected {want}, got {' '.join(r)}")
