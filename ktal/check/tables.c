@@ -449,13 +449,15 @@ static int globals(struct kck *ck)
 			return bad_table(ck, "global is not an array");
 		e = kt_elem(ck, t);
 		esz = e == T_BYTE ? 1 : 8;
-		bytes = len * esz;
+		/* An empty global still owns element 0: a masked index is 0 on
+		 * a mispredicted path (spec section 15.2), and there it must
+		 * read a value of the element type, not another global's
+		 * length word. */
+		bytes = (len ? len : 1) * esz;
 		/* the length word and the elements lie inside the data, in
-		 * address order, 8-aligned, and do not overlap; element 0 lies
-		 * inside the data even when the global is empty, since a masked
-		 * index is 0 on a mispredicted path (spec section 15) */
+		 * address order, 8-aligned, and do not overlap */
 		if (off < 8 || (off & 7) || off - 8 < end ||
-		    off > ck->data.len || (len ? bytes : esz) > ck->data.len - off)
+		    off > ck->data.len || bytes > ck->data.len - off)
 			return bad_table(ck, "global outside the data or overlapping");
 		if (rd64(ck->data.p + off - 8) != len)
 			return bad_table(ck, "global length word does not match");
