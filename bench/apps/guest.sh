@@ -23,7 +23,7 @@
 #   @ops METRIC RING NS COUNT          the time of COUNT operations
 # (under kmlvm --icount, NS is a count of guest instructions).
 #
-#   @warmup ...                        the same from the warm-up round
+#   @warmup ..., @warmup-ops ...       the same from the warm-up round
 # Usage: run.sh ROUNDS SCALE   (SCALE multiplies the sizes; 1 by default)
 rounds=${1:-3}
 scale=${2:-1}
@@ -104,7 +104,7 @@ round() {
 		timed fork-exec-wait $ring $FORKS ops/s "$BIN/true"
 	done
 }
-round 0 | sed 's/^@result /@warmup /'
+round 0 | sed -e 's/^@result /@warmup /' -e 's/^@ops /@warmup-ops /'
 for round in $(seq "$rounds"); do
 	round
 done

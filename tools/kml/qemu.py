@@ -29,8 +29,12 @@ DEBUG_EXIT = "isa-debug-exit,iobase=0xf4,iosize=0x04"
 # on one host thread, which is slower than the multi-threaded default:
 # default time limits are multiplied by ICOUNT_SLOWDOWN.  Time limits stay
 # host wall-clock seconds either way (the guest's own clock no longer
-# follows the host's).
-ICOUNT_ARGS = ("-icount", "shift=0,sleep=off")
+# follows the host's).  The rest of what the guest sees from the host is
+# fixed too, so that two boots execute the same instructions: the random
+# numbers of RDRAND/RDSEED (-seed) and the real-time clock (a fixed date
+# that advances with the guest clock), from which the kernel seeds its
+# random pool (and so address-space randomisation).
+ICOUNT_ARGS = ("-icount", "shift=0,sleep=off", "-seed", "1", "-rtc", "base=2030-01-01T00:00:00,clock=vm")
 ICOUNT_SLOWDOWN = 3
 
 
