@@ -78,7 +78,7 @@ class Run:
 def qemu_command(kernel, initrd, cpus, memory, append, out_dir, interactive=False, extra=()):
     cmd = [
         "qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-smp", str(cpus), "-m", str(memory),
-        "-kernel", kernel, "-initrd", initrd, "-append", append,
+        "-kernel", kernel, *(["-initrd", initrd] if initrd else []), "-append", append,
         "-no-reboot", "-display", "none", "-vga", "none", "-nodefaults",
         "-device", DEBUG_EXIT,
     ]
