@@ -23,6 +23,11 @@
 #                (tests/stress; RINGS picks the rings, default "3 0")
 #   make libc    the KML musl and its wrapper (build/libc/bin/kml-cc)
 #   make libc-test  host tests of the KML musl
+#   make deb     Debian packages of the KML kernel for virtual machines
+#                (build/deb/linux-{image,headers}-6.12.N-kml_*.deb)
+#   make disk    a Debian 12 disk image: systemd, those packages, redis in
+#                ring 0 (build/disk/kml.img; tools/kmlvm --disk)
+#   make test-disk  boot the disk image and check the system on it
 #
 # Everything generated goes to build/, which is ignored by git.
 
@@ -46,7 +51,8 @@ KMLCC := $(B)/libc/bin/kml-cc
 LIBC_GUEST_TESTS := $(patsubst libc/tests/%.c,$(G)/tests/%.musl,$(wildcard libc/tests/direct_*.c)) \
                     $(patsubst libc/tests/%.c,$(G)/tests/%.glibc,$(wildcard libc/tests/direct_*.c))
 
-.PHONY: all demo test test-debug kernel image deps bench bench-vanilla bench-apps stress guest libc libc-test clean selftests
+.PHONY: all demo test test-debug kernel image deps bench bench-vanilla bench-apps stress guest libc libc-test clean selftests \
+	deb disk test-disk
 all: demo
 
 deps:
@@ -149,6 +155,17 @@ RINGS ?= 3 0
 stress: deps
 	@$(MAKE) --no-print-directory kernel && $(MAKE) --no-print-directory image
 	@tests/stress/run.sh --no-build --duration $(DURATION) --rings "$(RINGS)"
+
+# The kernel for ordinary Debian VMs, as packages, and a disk image with
+# them (docs/admin.md).  Each script rebuilds only when its inputs changed.
+deb: deps
+	@scripts/deb-build.sh
+
+disk: deb
+	@scripts/disk-build.sh
+
+test-disk: disk
+	@tests/disk/run.sh
 
 clean:
 	rm -rf $(G) $(B)/vm
