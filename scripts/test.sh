@@ -31,8 +31,12 @@ suite() {
 }
 
 # selftests_suite: the kernel's x86 selftests, ring 0 against ring 3.
+# selftests_suite [kmlvm options...]: results named selftests-x86/ (or
+# selftests-x86-pti/ with --append pti=on).
 selftests_suite() {
-	tools/kmlvm sh --no-build --timeout 1500 /selftests/run.sh | sed -u -E "s#^(PASS|FAIL|SKIP) #\\1 selftests-x86/#"
+	local tag=selftests-x86
+	case "$*" in *pti=on*) tag=$tag-pti ;; esac
+	tools/kmlvm sh --no-build --timeout 1500 "$@" /selftests/run.sh | sed -u -E "s#^(PASS|FAIL|SKIP) #\\1 $tag/#"
 	return "${PIPESTATUS[0]}"
 }
 
@@ -62,9 +66,10 @@ if make --no-print-directory kernel && make --no-print-directory image; then
 	done
 	suite selftests-x86 selftests_suite
 	# Page table isolation (pti=on): KML stays on beside it; the guest
-	# suite and the attack suite again, on its page tables.
+	# suite, the attack suite and the x86 selftests again.
 	suite guest-2cpu-pti guest_suite 2 --append pti=on
 	suite attacks-pti attacks_pti
+	suite selftests-x86-pti selftests_suite --append pti=on
 	# The attack suite (tests/attacks): each attack as uid 1000 on 2 CPUs,
 	# then the boot-time refusals (pti=on, kml=off).
 	suite attacks tests/attacks/run.sh --no-build --cpus 2
