@@ -74,6 +74,9 @@ if make --no-print-directory kernel && make --no-print-directory image; then
 	# then the boot-time refusals (pti=on, kml=off).
 	suite attacks tests/attacks/run.sh --no-build --cpus 2
 	suite boot-refusals tests/attacks/boot-refusals.sh --no-build
+	# Kernel lockdown: boot with lockdown=integrity, and raise it at run
+	# time: /trusted in ring 3, verified programs still in ring 0.
+	suite lockdown tests/attacks/lockdown.sh --no-build
 	# Unmodified Debian programs (tests/realprogs), ring 0 against ring 3.
 	suite realprogs tests/realprogs/run.sh --no-build
 	# The stress smoke run (tests/stress): stress-ng, 20 s in ring 3, then

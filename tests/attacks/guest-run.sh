@@ -113,6 +113,40 @@ controls() {
 	fi
 }
 
+# Secure exec only when the exec gains privilege (issue 17): root holds
+# every capability, so its trusted program is an ordinary exec (AT_SECURE
+# 0, dumpable, a core through core_pattern when it aborts); uid 1000's run
+# of the same file is a secure exec (AT_SECURE 1, not dumpable, no core).
+secure_exec() {
+	case secure_exec in *"$filter"*) ;; *) return ;; esac
+	old_pattern=$(cat /proc/sys/kernel/core_pattern)
+	rm -rf /tmp/cores; mkdir -p /tmp/cores; chmod 1777 /tmp/cores
+	echo '/tmp/cores/core.%u.%p' >/proc/sys/kernel/core_pattern
+	out=$(ulimit -c unlimited; /trusted/attacks/victim abort 2>&1)
+	cores=$(ls /tmp/cores 2>/dev/null | grep -c '^core\.0\.')
+	ring=$(echo "$out" | victim_field ring)
+	sec=$(echo "$out" | victim_field secure)
+	dump=$(echo "$out" | victim_field dumpable)
+	if [ "$ring" = 0 ] && [ "$sec" = 0 ] && [ "$dump" = 1 ] && [ "$cores" = 1 ]; then
+		verdict "PASS attacks/secure_exec_root: root's trusted program in ring 0 is an ordinary exec: AT_SECURE 0, dumpable 1, its abort left a core through core_pattern ($(ls /tmp/cores))"
+	else
+		verdict "FAIL attacks/secure_exec_root: root's trusted program: '$out', cores owned by root: $cores (expected ring=0 secure=0 dumpable=1 and one core)"
+	fi
+	rm -f /tmp/cores/*
+	out=$(ulimit -c unlimited; $A/runas $KML /trusted/attacks/victim abort 2>&1)
+	cores=$(ls /tmp/cores 2>/dev/null | wc -l)
+	ring=$(echo "$out" | victim_field ring)
+	sec=$(echo "$out" | victim_field secure)
+	dump=$(echo "$out" | victim_field dumpable)
+	if [ "$ring" = 0 ] && [ "$sec" = 1 ] && [ "$dump" = 0 ] && [ "$cores" = 0 ]; then
+		verdict "PASS attacks/secure_exec_user: uid $KML's run of the same file is a secure exec: AT_SECURE 1, dumpable 0, no core"
+	else
+		verdict "FAIL attacks/secure_exec_user: uid $KML: '$out', cores: $cores (expected ring=0 secure=1 dumpable=0, no core)"
+	fi
+	echo "$old_pattern" >/proc/sys/kernel/core_pattern
+	rm -rf /tmp/cores
+}
+
 # ptrace_other_uid needs a ring-0 victim of another user: root starts it.
 ptrace_other_uid() {
 	case ptrace_other_uid in *"$filter"*) ;; *) return ;; esac
@@ -134,6 +168,7 @@ ptrace_other_uid() {
 setup
 say "attacks: $(grep -c ^processor /proc/cpuinfo) CPU(s); $(cat /proc/sys/fs/protected_hardlinks 2>/dev/null | sed 's/^/protected_hardlinks=/')"
 [ -n "$filter" ] || controls
+secure_exec
 for name in bind_mount userns_bind userns_tmpfs userns_chroot userns_proc_root userns_proc_root_bind \
 	    userns_fd_pass dotdot_path symlink_out hardlink_own hardlink_root writable_dir writable_file \
 	    nosuid_mount script_interp memfd_exec binfmt_misc fd_after_unlink fd_after_rename \

@@ -13,6 +13,7 @@
  *                     SIGUSR1) and print "token=T" plus "INJECTED" if the
  *                     token at A was changed from outside
  *   victim crash      print the first line, then fault (for core dumps)
+ *   victim abort      print the first line, then abort() (SIGABRT, a core)
  *   victim setgs      try arch_prctl(ARCH_SET_GS): "setgs=RET errno=E ring=R gs=G"
  *   victim spin N     busy loop for N seconds, no system calls (cpu-state.sh)
  */
@@ -105,6 +106,8 @@ int main(int argc, char **argv)
 		*wild = 1;
 		return 0;
 	}
+	if (!strcmp(mode, "abort"))
+		abort();
 	if (!strcmp(mode, "setgs")) {
 		unsigned long gs = 0;
 		long r = syscall(SYS_arch_prctl, ARCH_SET_GS, 0x10000UL);

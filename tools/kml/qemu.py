@@ -12,6 +12,7 @@ isa-debug-exit device.  The verdict is one of:
             that rebooted, or init died)
 """
 import os
+import re
 import selectors
 import signal
 import subprocess
@@ -116,6 +117,11 @@ def boot(kernel, initrd, out_dir, cpus=2, memory=1024, append="", timeout=300,
     pending = b""
     deadline = start + timeout
     grace_until = None  # after a kernel failure, keep reading a little for the full report
+    # The guest's /init prints the job's status before it ends the VM
+    # through isa-debug-exit (/dev/port).  Under kernel lockdown /dev/port
+    # is closed, the guest powers off instead and QEMU's exit status says
+    # nothing: then this line is the job's status.
+    job_status = None
     while True:
         now = time.monotonic()
         limit = min(deadline, grace_until) if grace_until else deadline
@@ -137,6 +143,9 @@ def boot(kernel, initrd, out_dir, cpus=2, memory=1024, append="", timeout=300,
         for raw in lines:
             line = raw.decode("utf-8", "replace")
             log.write(line.rstrip("\r") + "\n")
+            m = re.match(r"kml-guest: job exited with status (\d+)\r?$", line)
+            if m:
+                job_status = int(m.group(1))
             if run.scanner.feed(line) and not grace_until:
                 grace_until = time.monotonic() + 8
             if echo:
@@ -151,6 +160,8 @@ def boot(kernel, initrd, out_dir, cpus=2, memory=1024, append="", timeout=300,
     elif run.verdict != "hang":
         if rc is not None and rc % 2 == 1 and rc > 0:
             run.verdict, run.status = "ok", (rc - 1) // 2
+        elif rc == 0 and job_status is not None:
+            run.verdict, run.status = "ok", job_status
         else:
             run.verdict = "noexit"
     with open(os.path.join(out_dir, "stdout"), "rb") as f:
