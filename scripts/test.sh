@@ -86,6 +86,9 @@ if make --no-print-directory kernel && make --no-print-directory image; then
 	# 1000, the corpus refused with the host checker's reasons, malformed
 	# objects and mutants, in one boot.
 	suite ktal-kernel tests/ktal-guest/run.sh --kernel build/kernel/bzImage
+	# A boot whose mitigations cannot protect the kernel from ring-0 code
+	# (mitigations=off): verified programs for CAP_SYS_ADMIN only.
+	suite ktal-unsafe-cpu tests/ktal-guest/unsafe-cpu.sh --no-build
 else
 	echo "FAIL build: the kernel or the guest image did not build" | tee -a "$results"
 fi

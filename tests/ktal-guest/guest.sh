@@ -7,6 +7,21 @@ mkdir -p /job/t && cd /job/t && tar xf /job/tree.tar || { echo "X setup cannot u
 chmod 755 /job /job/t
 [ -r $D ] || { echo "X setup no $D (CONFIG_KML_KTAL, debugfs?)"; exit 3; }
 kv() { sed -n "s/^$1 //p" $D; }
+
+# The administrator's switch (kernel.kml_ktal_unprivileged, 0 by default):
+# uid 1000 refused with EPERM and the reason, root allowed; then 1, for
+# the cases below, which run as uid 1000.  "unsafe" when the boot said the
+# CPU cannot protect the kernel from ring-0 code (the switch stays 0).
+S=/proc/sys/kernel/kml_ktal_unprivileged
+echo "X unpriv_default $(cat $S 2>/dev/null || echo missing)"
+echo "X unpriv_user0 $(./ktal-run -u 1000 -o /dev/null ex/hello)"
+echo "X unpriv_root0 $(./ktal-run -o /dev/null ex/hello)"
+echo "X unpriv_set $(echo 1 2>/dev/null > $S && echo ok || echo refused) $(cat $S 2>/dev/null)"
+echo "X unpriv_boot $(dmesg | grep -c 'KML: verified programs are for CAP_SYS_ADMIN only: the CPU')"
+echo "X unpriv_user1 $(./ktal-run -u 1000 -o /dev/null ex/hello)"
+# Spectre v4: a verified task of uid 1000 runs with SSBD (its status line)
+echo "X ssb $(./ktal-run -u 1000 -S -o /dev/null ex/cat)"
+echo "X ssb_cpu $(cat /sys/devices/system/cpu/vulnerabilities/spec_store_bypass 2>/dev/null | tr ' ' _)"
 echo "X base $(kv accepted) $(kv rejected)"
 
 while read kind name file uid in exp; do

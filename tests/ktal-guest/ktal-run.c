@@ -3,7 +3,7 @@
  * ktal-run - run one program in the guest and say how it went, for the
  * KTAL guest tests (tests/ktal-guest/run.sh).
  *
- *   ktal-run [-u UID] [-U UID] [-i IN] [-o OUT] [-t SECONDS] [-s [-p]] FILE
+ *   ktal-run [-u UID] [-U UID] [-i IN] [-o OUT] [-t SECONDS] [-s [-p] [-S]] FILE
  *
  * Forks, drops to UID (-u), takes stdin from IN and stdout from OUT, and
  * execs FILE.  Prints one line:
@@ -19,7 +19,10 @@
  * well, the parent (which -U UID makes the same user as the child) then
  * tries to write the child's code: open /proc/PID/mem for writing,
  * PTRACE_ATTACH, process_vm_writev at the code address 0x400000, and
- * prints "probe E1 E2 E3 ", the errno of each (0: it worked).
+ * prints "probe E1 E2 E3 ", the errno of each (0: it worked).  With -S
+ * as well, the line ends with " ssb VALUE": the status's
+ * "Speculation_Store_Bypass:" value, its blanks made "_" (e.g.
+ * "thread_force_mitigated").
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -57,12 +60,16 @@ static long long now(void)
 	return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
+/* "Speculation_Store_Bypass:" of the status, blanks made "_" (-S) */
+static char ssb[64] = "-";
+
 /* "KernelMode" and "KtalVerified" of pid, once it runs in ring 0, or
  * what they say after a second. */
 static void status(pid_t pid, int *km, int *kv)
 {
 	char path[64], line[256];
 	int i;
+	char *p;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	for (i = 0; i < 100; i++) {
@@ -74,6 +81,13 @@ static void status(pid_t pid, int *km, int *kv)
 		while (fgets(line, sizeof(line), f)) {
 			sscanf(line, "KernelMode: %d", km);
 			sscanf(line, "KtalVerified: %d", kv);
+			if (!strncmp(line, "Speculation_Store_Bypass:", 25)) {
+				snprintf(ssb, sizeof(ssb), "%s", line + 25 + strspn(line + 25, " \t"));
+				ssb[strcspn(ssb, "\n")] = 0;
+				for (p = ssb; *p; p++)
+					if (*p == ' ')
+						*p = '_';
+			}
 		}
 		fclose(f);
 		if (*km == 1)
@@ -104,11 +118,11 @@ static void probe(pid_t pid)
 int main(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL;
-	int uid = -1, puid = -1, hold = 0, prb = 0, secs = 60, c, ep[2], sp[2], err, st, km = -1, kv = -1;
+	int uid = -1, puid = -1, hold = 0, prb = 0, pssb = 0, secs = 60, c, ep[2], sp[2], err, st, km = -1, kv = -1;
 	long long t0;
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "u:U:i:o:t:sp")) != -1) {
+	while ((c = getopt(argc, argv, "u:U:i:o:t:spS")) != -1) {
 		switch (c) {
 		case 'u': uid = atoi(optarg); break;
 		case 'U': puid = atoi(optarg); break;
@@ -117,6 +131,7 @@ int main(int argc, char **argv)
 		case 'i': in = optarg; break;
 		case 'o': out = optarg; break;
 		case 's': hold = 1; break;
+		case 'S': hold = pssb = 1; break;
 		default: return 2;
 		}
 	}
@@ -185,8 +200,11 @@ int main(int argc, char **argv)
 	if (hold)
 		printf("status %d %d ", km, kv);
 	if (WIFEXITED(st))
-		printf("exit %d ns %lld\n", WEXITSTATUS(st), now() - t0);
+		printf("exit %d ns %lld", WEXITSTATUS(st), now() - t0);
 	else
-		printf("signal %d ns %lld\n", WTERMSIG(st), now() - t0);
+		printf("signal %d ns %lld", WTERMSIG(st), now() - t0);
+	if (pssb)
+		printf(" ssb %s", ssb);
+	printf("\n");
 	return 0;
 }

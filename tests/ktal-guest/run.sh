@@ -11,6 +11,11 @@
 #                and prints what ktal/tests/run.sh expects of it in ring 3
 #   kc/*         the KC programs of ktal/programs (ktal-cc), as uid 1000 in
 #                ring 0, print what Debian's tools print on the same input
+#   unpriv/*     kernel.kml_ktal_unprivileged: 0 at boot, uid 1000 refused
+#                with EPERM and the reason, root allowed; 1: uid 1000 runs
+#                it (the rest of the run uses 1)
+#   ssb          a verified task of uid 1000 shows Speculation_Store_Bypass
+#                "thread force mitigated" (or the CPU's global state)
 #   status       /proc/PID/status of a verified program started by uid
 #                1000 says KernelMode 1, KtalVerified 1
 #   probe        uid 1000 cannot write into the code of its own verified
@@ -226,6 +231,28 @@ elif not res:
     bad("boot", f"no results (kmlvm exit {rc}): " + open(f"{T}/guest.err", errors="replace").read()[-400:])
 else:
     ok("boot")
+# the administrator's switch and the speculation controls (guest.sh, top)
+unsafe = extra.get("unpriv_boot", "0") not in ("", "0")
+e = lambda k: extra.get(k, "missing")
+if e("unpriv_default") == "0": ok("unpriv/default", "kernel.kml_ktal_unprivileged is 0 at boot")
+else: bad("unpriv/default", f"kernel.kml_ktal_unprivileged at boot: {e('unpriv_default')}, expected 0")
+want_why = "the CPU's mitigations cannot protect" if unsafe else "(kernel.kml_ktal_unprivileged = 0)"
+if e("unpriv_user0").startswith("execfail 1 ") and want_why in e("unpriv_user0"): ok("unpriv/off-user", "uid 1000: " + e("unpriv_user0"))
+else: bad("unpriv/off-user", f"with the switch 0, uid 1000 expected EPERM and '{want_why}', got {e('unpriv_user0')}")
+if e("unpriv_root0").startswith("exit 0"): ok("unpriv/off-root", "root runs it with the switch 0")
+else: bad("unpriv/off-root", f"root with the switch 0: {e('unpriv_root0')}")
+if unsafe:
+    if e("unpriv_set").startswith("refused") and e("unpriv_user1").startswith("execfail 1 "):
+        ok("unpriv/on-user", "the CPU cannot protect the kernel (boot line): the switch stays 0, uid 1000 refused")
+    else: bad("unpriv/on-user", f"boot said not offered, but set: {e('unpriv_set')}, uid 1000: {e('unpriv_user1')}")
+elif e("unpriv_set") == "ok 1" and e("unpriv_user1").startswith("exit 0"): ok("unpriv/on-user", "switch 1: uid 1000 runs it")
+else: bad("unpriv/on-user", f"switch set: {e('unpriv_set')}, uid 1000: {e('unpriv_user1')}")
+ssb = e("ssb").split(" ssb ")[-1] if " ssb " in e("ssb") else "missing"
+ssb_ok = {"Not_affected": "not_vulnerable"}.get(e("ssb_cpu"), "thread_force_mitigated")
+if e("ssb_cpu") == "Mitigation:_Speculative_Store_Bypass_disabled": ssb_ok = "globally_mitigated"
+if unsafe and ssb == "missing": ok("ssb", f"not run: verified programs are not offered to uid 1000 on this CPU ({e('ssb_cpu')})")
+elif e("ssb").startswith("status 1 1") and ssb == ssb_ok: ok("ssb", f"uid 1000's verified task: Speculation_Store_Bypass {ssb} (CPU: {e('ssb_cpu')})")
+else: bad("ssb", f"expected a verified task with Speculation_Store_Bypass {ssb_ok} (CPU: {e('ssb_cpu')}), got: {e('ssb')}")
 prev_acc, prev_rej = (int(x) for x in extra.get("base", "0 0").split())
 for name, d in res.items():
     r = d["run"]
