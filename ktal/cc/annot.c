@@ -103,8 +103,19 @@ const char *annot_null_global(const struct type *t)
 
 /* Signatures must be declared before the structs and signatures that
  * mention them, and after the structs they mention. */
-static int *sig_done;
+static int *sig_done;		/* sig_done[i]: signature i was written */
+static int ndone;		/* entries of sig_done, all initialised */
 static int struct_done;		/* structs declared so far */
+
+/* sig_done covers every signature (new ones appear while writing) */
+static void grow_done(void)
+{
+	if (ndone >= nsigs)
+		return;
+	sig_done = xrealloc(sig_done, sizeof(int) * (size_t)nsigs);
+	while (ndone < nsigs)
+		sig_done[ndone++] = 0;
+}
 
 static void need_sigs(const struct type *t, FILE *out, struct pos at);
 
@@ -113,6 +124,7 @@ static void emit_sig(int i, FILE *out, struct pos at)
 	struct type *t = sigs[i];
 	int j;
 
+	grow_done();
 	if (sig_done[i])
 		return;
 	sig_done[i] = 1;
@@ -133,11 +145,7 @@ static void need_sigs(const struct type *t, FILE *out, struct pos at)
 	if (t->kind == TY_ARR)
 		need_sigs(t->elem, out, at);
 	if (t->kind == TY_FN) {
-		int i = sig_index(t);
-
-		sig_done = xrealloc(sig_done, sizeof(int) * (size_t)(nsigs + 1));
-		sig_done[nsigs] = 0;
-		emit_sig(i, out, at);
+		emit_sig(sig_index(t), out, at);
 	}
 }
 
@@ -154,10 +162,9 @@ static void struct_sigs(const struct type *t, FILE *out, struct pos at, int self
 
 void annot_emit_decls(FILE *out)
 {
-	int i, j, n0 = nsigs;
+	int i, j;
 
-	sig_done = xalloc(sizeof(int) * (size_t)(nsigs + 1));
-	(void)n0;
+	grow_done();
 	struct_done = 0;
 	for (i = 0; i < prog.nstructs; i++) {
 		struct sdecl *sd = &prog.structs[i];
@@ -171,12 +178,14 @@ void annot_emit_decls(FILE *out)
 		fprintf(out, " }\n");
 	}
 	struct_done = prog.nstructs;
-	for (i = 0; i < nsigs; i++) {
-		sig_done = xrealloc(sig_done, sizeof(int) * (size_t)(nsigs + 1));
-		if (i >= n0)
-			sig_done[i] = 0;
+	/* register the signatures of the globals' and null cells' types
+	 * (written below) before the signatures are written */
+	for (i = 0; i < prog.nglobals; i++)
+		(void)annot_type(prog.globals[i]->ty);
+	for (i = 0; i < nnulls; i++)
+		(void)annot_type(nulls[i]);
+	for (i = 0; i < nsigs; i++)
 		emit_sig(i, out, prog.funcs[0]->pos);
-	}
 	for (i = 0; i < nnulls; i++)
 		fprintf(out, "data n.%d: %s[1]\n", i, annot_type(nulls[i]));
 	for (i = 0; i < prog.nglobals; i++) {

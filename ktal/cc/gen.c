@@ -511,7 +511,10 @@ static int gen_compare(struct expr *e)
 		reg_of(&r);
 	if (type_is_ref(r.ty) && r.kind == O_SLOT)
 		reg_of(&r);
-	ins("cmp %s, %s", R64[l.reg], opstr(&r));
+	if (r.kind == O_IMM && r.imm == 0)
+		ins("test %s, %s", R64[l.reg], R64[l.reg]);	/* the flags of cmp r, 0 */
+	else
+		ins("cmp %s, %s", R64[l.reg], opstr(&r));
 	free_op(&l);
 	free_op(&r);
 	return op;
@@ -774,6 +777,15 @@ static struct opnd gen_call(struct expr *e)
 			ptys[i] = e->args[i]->ty;
 		snprintf(tgt, sizeof(tgt), "[%s]", import(names[e->bi]));
 		call_with(e->args, ptys, e->nargs, NULL, tgt, 0);
+		if (e->bi == B_EXIT) {
+			/* exit does not return: nothing may fall from it into
+			 * the code after it (the checker would see rax junk) */
+			char *spin = new_label();
+
+			mark(BACK, spin);
+			label(spin);
+			ins_jmp(spin);
+		}
 		return result(e->bi == B_EXIT ? &ty_void : &ty_int);
 	}
 	default:

@@ -23,6 +23,8 @@ static I neg(I a) { return (I)(0 - (uint64_t)a); }
 static I ix(I i, I n) { I r = md(i, n); return r < 0 ? r + n : r; }
 typedef struct S { I a, b; struct S *next; } S;
 static void put(I v) { printf("%lld\n", (long long)v); }
+static I gsum = 5;
+static I apply(I (*f)(I), I x) { return add(f(x), 1); }
 """
 
 KC_PRELUDE = """struct S { a: int; b: int; next: S?; }
@@ -44,6 +46,8 @@ fn put(v: int) {
     free(d);
 }
 fn ix(i: int, n: int) -> int { var r = i % n; if (r < 0) { return r + n; } return r; }
+var gsum: int = 5;
+fn apply(f: fn(int) -> int, x: int) -> int { return f(x) + 1; }
 """
 
 BIN = ["+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>", "<", "<=", ">", ">=", "==", "!="]
@@ -99,7 +103,7 @@ class G:
         if self.arrays:
             a = r.choice(self.arrays)
             i, ci = self.expr(env, d - 1)
-            return "%s[ix(%s, len(%s))]" % (a[0], i, a[0]), "%s[ix(%s, %d)]" % (a[0], ci, a[1])
+            return "%s[ix(%s, len(%s))]" % (a[0], i, a[0]), "((I)%s[ix(%s, %d)])" % (a[0], ci, a[1])
         return self.expr(env, 0)
 
     def stmts(self, env, depth, out_kc, out_c, ind, inloop):
@@ -149,6 +153,21 @@ class G:
                 self.stmts(env + [i], depth - 1, out_kc, out_c, ind + 1, True)
                 out_kc.append(pad + "}")
                 out_c.append(pad + "}")
+            elif c < 0.75 and depth > 0:
+                w = self.name("i")
+                n = r.randint(0, 5)
+                out_kc.append("%svar %s = 0;" % (pad, w))
+                out_c.append("%sI %s = 0;" % (pad, w))
+                out_kc.append("%swhile (1) {" % pad)
+                out_c.append("%swhile (1) {" % pad)
+                out_kc.append("%s    if (%s >= %d) { break; }" % (pad, w, n))
+                out_c.append("%s    if (%s >= %d) { break; }" % (pad, w, n))
+                out_kc.append("%s    %s = %s + 1;" % (pad, w, w))
+                out_c.append("%s    %s = %s + 1;" % (pad, w, w))
+                self.stmts(env + [w], depth - 1, out_kc, out_c, ind + 1, True)
+                out_kc.append(pad + "}")
+                out_c.append(pad + "}")
+                env = env + [w]
             elif c < 0.85 and inloop:
                 e, ce = self.expr(env, 1)
                 k = r.choice(["break", "continue"])
@@ -159,7 +178,12 @@ class G:
                 i, ci = self.expr(env, 2)
                 e, ce = self.expr(env, 2)
                 out_kc.append("%s%s[ix(%s, len(%s))] = %s;" % (pad, a[0], i, a[0], e))
-                out_c.append("%s%s[ix(%s, %d)] = %s;" % (pad, a[0], ci, a[1], ce))
+                out_c.append("%s%s[ix(%s, %d)] = (%s)(%s);" % (pad, a[0], ci, a[1],
+                             "unsigned char" if a[0] == "bytes" else "I", ce))
+            elif c < 0.95:
+                e, ce = self.expr(env, 2)
+                out_kc.append("%sgsum = gsum + %s;" % (pad, e))
+                out_c.append("%sgsum = add(gsum, %s);" % (pad, ce))
             else:
                 e, ce = self.expr(env, 2)
                 out_kc.append("%sst.a = st.a + %s;" % (pad, e))
@@ -199,7 +223,10 @@ def program(seed):
     mc.append("    S *st = calloc(1, sizeof(S));")
     mk.append("    var arr = new int[%d];" % n)
     mc.append("    I arr[%d] = {0};" % n)
-    g.arrays = [("arr", n)]
+    nb = r.randint(1, 6)
+    mk.append("    var bytes = new byte[%d];" % nb)
+    mc.append("    unsigned char bytes[%d] = {0};" % nb)
+    g.arrays = [("arr", n), ("bytes", nb)]
     env = g.stmts([], 3, mk, mc, 1, False)
     mk.append("    put(rec(%d, 1));" % r.randint(0, 30))
     mc.append("    put(rec(%d, 1));" % 0 if False else "    put(rec(%d, 1));" % 0)
@@ -217,6 +244,8 @@ def program(seed):
         mc.append("    if (arr[0] == 0) { fq = fv; }")
         mk.append("    if (let h = fq) { put(h(7)); } else { put(-7); }")
         mc.append("    if (fq) { put(fq(7)); } else { put(-7); }")
+        mk.append("    put(apply(fv, arr[0]));")
+        mc.append(mk[-1])
     # a list of structs
     mk.append("    var head: S? = null;")
     mc.append("    S *head = 0;")
@@ -229,6 +258,17 @@ def program(seed):
     mc.append("    while (head) { sum = add(sum, head->a); head = head->next; }")
     mk.append("    put(sum);")
     mc.append("    put(sum);")
+    mk.append("    var sa = new S?[3];")
+    mc.append("    S *sa[3] = {0};")
+    mk.append("    sa[1] = st;")
+    mc.append("    sa[1] = st;")
+    mk.append("    if (let q = sa[1]) { put(q.a); } else { put(0); }")
+    mc.append("    if (sa[1]) { put(sa[1]->a); } else { put(0); }")
+    mk.append("    if (sa[2] == null) { put(gsum); }")
+    mc.append("    if (sa[2] == 0) { put(gsum); }")
+    for i in range(nb):
+        mk.append("    put(bytes[%d]);" % i)
+        mc.append("    put(bytes[%d]);" % i)
     for i in range(n):
         mk.append("    put(arr[%d]);" % i)
         mc.append("    put(arr[%d]);" % i)
