@@ -121,6 +121,8 @@ def print_insns(per_op, bad, errors, config):
         print(f"sizes: {config}")
     print("Guest instructions per operation on both virtual CPUs (QEMU -icount shift=0: 1 ns = 1 instruction),")
     print("kernel and programs together; sqlite and fork/exec: the whole process (loading and exit included).")
+    print("redis-benchmark times its run in whole milliseconds: the redis figures are exact to about 0.15% at")
+    print("20,000 requests (the default size), 0.3% at 10,000.")
     for ring, what in bad.items():
         print(f"ring {ring}: refused, programs ran in the wrong ring: {', '.join(sorted(what))}")
     for e in errors:
