@@ -22,7 +22,7 @@ esac
 # 1. systemd: multi-user.target reached, the system running (or degraded
 # only for listed units).
 if systemctl is-active --quiet multi-user.target; then
-	ok "multi-user.target active; $(systemd-analyze time | head -1)"
+	ok "multi-user.target active; $(systemd-analyze time | tr -s "\n" " ")"
 else
 	fail "multi-user.target is $(systemctl is-active multi-user.target)"
 fi
