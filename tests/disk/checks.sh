@@ -90,8 +90,12 @@ kill "$copy" 2>/dev/null
 wait "$copy" 2>/dev/null
 
 # 4. The kernel log has no warning (priority warning or higher, or a
-# WARNING/BUG report at any priority).
-warnings=$(journalctl -k -b -q --no-pager -p warning)
+# WARNING/BUG report at any priority).  Listed: messages about QEMU TCG's
+# emulated timers and firmware, which a slow, shared host provokes in any
+# kernel (seen with Debian's own 6.1 kernel on this image); a WARNING/BUG
+# report is never listed.
+TCG_MESSAGES='MP-BIOS bug: 8254 timer not connected|tsc: Unable to calibrate against PIT|APIC calibration not consistent with PM-Timer|mtrr: your CPUs had inconsistent|hrtimer: interrupt took|Unstable clock detected|trace_clock=local|If you want to keep using the local clock|on the kernel command line$|fail to add MMCONFIG information'
+warnings=$(journalctl -k -b -q --no-pager -p warning | grep -Ev "$TCG_MESSAGES" || true)
 splats=$(journalctl -k -b -q --no-pager | grep -E 'WARNING:|BUG:|Oops|Call Trace' || true)
 if [ -z "$warnings$splats" ]; then
 	ok "journalctl -k: no warning"
