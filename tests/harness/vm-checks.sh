@@ -81,6 +81,8 @@ plugin_line() {
 	grep -qxF -- "$2" "$out/profile.txt" && pass "$1" ||
 		fail "$1" "expected the plugin's report to have '$2', got: $(grep -E "^@(region|sym [56] [0-9]+ marked|costly [56])" "$out/profile.txt" | tr '\n' ';')"
 }
+scripts/profile-build.sh && pass profile-build ||
+	fail profile-build "scripts/profile-build.sh could not build the plugin (needs apt-get source qemu)"
 rm -f "$out/profile.txt"
 expect profile-run 0 '^ring 0$' '' -- run --ring0 --icount --profile "$out/profile.txt" \
 	--profile-user "$out/icount_loop" "$out/icount_loop" region
