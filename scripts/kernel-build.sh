@@ -121,6 +121,9 @@ fi
 [ -n "$unpatched" ] || "$top/scripts/kernel-ktal-sources.sh" "$src"
 "$top/scripts/kernel-config.sh" "$src" "$obj" ${unpatched:+--unpatched} ${debug:+--debug}
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+# Paths below the checkout hash relative, so that two checkouts (git
+# worktrees) of the same series share their cached objects.
+export CCACHE_BASEDIR="$top" CCACHE_NOHASHDIR=1
 ccache -M 8G >/dev/null 2>&1 || true
 jobs=$(nproc)
 step "kernel: building bzImage with $jobs jobs (log: build/$variant/build.log)"
