@@ -66,6 +66,23 @@ else
 	echo "X restart status $st, output '$(cat /tmp/restart.out)'"
 fi
 
+# concurrent: uid 1000 starts 12 execs at once of the object that makes
+# the checker ask for nearly its memory cap (mal/arena_near_cap, refused
+# after the allocation), three rounds; each exec is refused with the host's
+# reason, and nothing is kept: MemAvailable after the third round within
+# 16 MiB of after the first (the first fills the allocator's caches)
+avail() { sync; echo 3 > /proc/sys/vm/drop_caches; sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+r0=$(kv rejected); rm -f /tmp/conc.*
+for round in 1 2 3; do
+	i=0; while [ $i -lt 12 ]; do
+		./ktal-run -u 1000 -o /dev/null mal/arena_near_cap > /tmp/conc.$round.$i & i=$((i + 1))
+	done
+	wait
+	eval "m$round=\$(avail)"
+done
+refused=$(cat /tmp/conc.* | grep -c "^execfail 1 | why .ktal.sigs size mismatch")
+echo "X concurrent $refused $(($(kv rejected) - r0)) $(( (m1 - m3) / 1024 )) $(head -c 120 /tmp/conc.1.0)"
+
 # a large object: checked in one go, its time in debugfs
 n0=$(kv check_ns); c0=$(kv code_bytes)
 r=$(./ktal-run -u 1000 big)

@@ -34,6 +34,9 @@
 #   fuzz/*       300 examples with 1-4 random bytes changed (FUZZ_COUNT):
 #                the kernel's verdict and reason are the host checker's; a
 #                mutant that checks runs in ring 0 without a fault
+#   concurrent   3 rounds of 12 simultaneous execs by uid 1000 of an object
+#                that makes the checker ask for nearly its memory cap: all
+#                refused, no memory kept between rounds, the console quiet
 #   big          a 1 MB-of-code object: checked (cond_resched) and run
 #   boot         no oops, BUG, WARNING or lockup in the whole run (kmlvm)
 # The figures: check time per KB of code, and getpid through a service
@@ -299,6 +302,12 @@ for name, d in res.items():
             else: bad(name, f"expected EPERM with '{line}', got {' '.join(r)}")
     else:
         bad(name, "no host verdict")
+# concurrent: "REFUSED REJECTED_DELTA MEM_LOST_MIB first-result..."
+c = extra.get("concurrent", "missing").split(" ", 3)
+if len(c) >= 3 and c[0] == "36" and c[1] == "36" and int(c[2]) <= 16:
+    ok("concurrent", f"3 rounds of 12 execs at once by uid 1000 of an object near the checker's memory cap: all refused with the host's reason, {c[2]} MiB less available after round 3 than after round 1")
+else:
+    bad("concurrent", f"expected 36 refusals ('.ktal.sigs size mismatch'), 36 more rejections and at most 16 MiB less available after round 3 than after round 1; got refused, rejected, MiB, first: {c}")
 for k in ("kill", "restart", "big"):
     v = extra.get(k, "missing")
     if v.startswith("ok"): ok(k, v[2:].lstrip(": "))
