@@ -197,25 +197,18 @@ def write_csv(modes, path):
                 f.write(f"{name},{m},{c[0]:.1f},{c[1]:.1f},{c[2]:.1f},{xf},{rr},ok\n")
 
 
-def plot(modes, path):
-    order = [m[0] for m in MODES]
-    floor = floor_of(modes)
-    calls = [n for n in call_names(modes) if n != FLOOR]
+def histogram(path, title, ylabel, rows, series, extra=""):
+    """A clustered bar chart in PNG at PATH, log-scale y: ROWS are
+    (label, [value or None, ...]), SERIES the (column, title, colour) of
+    the bars to draw; EXTRA more gnuplot commands before the plot."""
     with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as dat:
-        for name in calls:
-            vals = []
-            for m in order:
-                c = cell(modes.get(m, {"rows": {}}), name)
-                vals.append(f"{c[0]:.1f}" if c else "?")
-            dat.write(f"{name.replace('_', '-')} " + " ".join(vals) + "\n")
-    avail = [i for i, m in enumerate(order) if modes[m]["rows"]]
-    missing = [TITLE[m] for m in order if not modes[m]["rows"]]
-    sub = ("\\n" + ", ".join(missing) + ": unavailable on this kernel") if missing else ""
+        for label, vals in rows:
+            dat.write(f"{label.replace('_', '-')} " + " ".join("?" if v is None else f"{v}" for v in vals) + "\n")
     script = f"""
 set terminal pngcairo size 1400,720 font "Sans,11"
 set output "{path}"
-set title "System-call latency in the KML guest (QEMU TCG, one boot, median of all batches; lower is better){sub}"
-set ylabel "ns per call (log scale)"
+set title "{title}"
+set ylabel "{ylabel}"
 set logscale y
 set yrange [1:*]
 set grid ytics
@@ -226,13 +219,8 @@ set boxwidth 0.9
 set xtics rotate by -30 scale 0
 set key top left
 set datafile missing "?"
-set style textbox opaque noborder
-"""
-    if floor:
-        script += f'set arrow from graph 0, first {floor} to graph 1, first {floor} nohead dt 2 lw 2 lc rgb "#444444"\n'
-        script += f'set label "floor: a plain function call, {floor:.1f} ns" at graph 0.01, first {floor * 1.5} left front boxed tc rgb "#444444"\n'
-    colors = ["#d62728", "#ff7f0e", "#2ca02c"]
-    plots = [f'"{dat.name}" using {i + 2}:xtic(1) title "{TITLE[order[i]]}" lc rgb "{colors[i]}"' for i in avail]
+""" + extra
+    plots = [f'"{dat.name}" using {col + 2}:xtic(1) title "{name}" lc rgb "{colour}"' for col, name, colour in series]
     script += "plot " + ", \\\n     ".join(plots) + "\n"
     try:
         subprocess.run(["gnuplot"], input=script, text=True, check=True, capture_output=True)
@@ -240,6 +228,25 @@ set style textbox opaque noborder
         print(f"bench-table: gnuplot failed, no chart: {getattr(e, 'stderr', e)}", file=sys.stderr)
     finally:
         os.unlink(dat.name)
+
+
+def plot(modes, path):
+    order = [m[0] for m in MODES]
+    floor = floor_of(modes)
+    rows = []
+    for name in (n for n in call_names(modes) if n != FLOOR):
+        cells = (cell(modes.get(m, {"rows": {}}), name) for m in order)
+        rows.append((name, [f"{c[0]:.1f}" if c else None for c in cells]))
+    missing = [TITLE[m] for m in order if not modes[m]["rows"]]
+    sub = ("\\n" + ", ".join(missing) + ": unavailable on this kernel") if missing else ""
+    extra = "set style textbox opaque noborder\n"
+    if floor:
+        extra += f'set arrow from graph 0, first {floor} to graph 1, first {floor} nohead dt 2 lw 2 lc rgb "#444444"\n'
+        extra += f'set label "floor: a plain function call, {floor:.1f} ns" at graph 0.01, first {floor * 1.5} left front boxed tc rgb "#444444"\n'
+    colors = ["#d62728", "#ff7f0e", "#2ca02c"]
+    series = [(i, TITLE[order[i]], colors[i]) for i, m in enumerate(order) if modes[m]["rows"]]
+    histogram(path, "System-call latency in the KML guest (QEMU TCG, one boot, median of all batches; lower is better)" + sub,
+              "ns per call (log scale)", rows, series, extra)
 
 
 INSN_MODES = ["ring3", "ring0-syscall", "ring0-direct"]
@@ -307,39 +314,13 @@ def write_insns_csv(modes, path):
 
 def plot_insns(modes, path):
     cols = INSN_MODES + ["floor"]
-    calls = insn_calls(modes)
-    with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as dat:
-        for name in calls:
-            vals = [insn_cell(modes, m, name) for m in cols]
-            dat.write(f"{name.replace('_', '-')} " + " ".join("?" if v is None else f"{v}" for v in vals) + "\n")
+    rows = [(name, [insn_cell(modes, m, name) for m in cols]) for name in insn_calls(modes)]
     missing = [INSN_TITLE[m] for m in INSN_MODES if not modes[m]["insns"]]
     sub = ("\\n" + ", ".join(missing) + ": unavailable on this kernel") if missing else ""
-    script = f"""
-set terminal pngcairo size 1400,720 font "Sans,11"
-set output "{path}"
-set title "Instructions per system call in the KML guest (QEMU -icount: exact counts; lower is better){sub}"
-set ylabel "guest instructions per call (log scale)"
-set logscale y
-set yrange [1:*]
-set grid ytics
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.85 border -1
-set boxwidth 0.9
-set xtics rotate by -30 scale 0
-set key top left
-set datafile missing "?"
-"""
     colors = ["#d62728", "#ff7f0e", "#2ca02c", "#7f7f7f"]
-    plots = [f'"{dat.name}" using {i + 2}:xtic(1) title "{INSN_TITLE[cols[i]]}" lc rgb "{colors[i]}"'
-             for i in range(len(cols)) if cols[i] == "floor" or modes[cols[i]]["insns"]]
-    script += "plot " + ", \\\n     ".join(plots) + "\n"
-    try:
-        subprocess.run(["gnuplot"], input=script, text=True, check=True, capture_output=True)
-    except (OSError, subprocess.CalledProcessError) as e:
-        print(f"bench-table: gnuplot failed, no chart: {getattr(e, 'stderr', e)}", file=sys.stderr)
-    finally:
-        os.unlink(dat.name)
+    series = [(i, INSN_TITLE[m], colors[i]) for i, m in enumerate(cols) if m == "floor" or modes[m]["insns"]]
+    histogram(path, "Instructions per system call in the KML guest (QEMU -icount: exact counts; lower is better)" + sub,
+              "guest instructions per call (log scale)", rows, series)
 
 
 def compare_insns(patched_path, vanilla_path, csv_path):
