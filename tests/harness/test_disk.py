@@ -1,26 +1,10 @@
 """kmlvm --disk: where the option may stand, and the QEMU arguments of a
 disk boot (the image as /dev/vda with snapshot=on, the job as /dev/vdb)."""
-import importlib.machinery
-import importlib.util
 import os
-import sys
 import tempfile
 import unittest
 
-TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../..")
-sys.path.insert(0, os.path.join(TOP, "tools"))
-from kml import qemu  # noqa: E402
-
-
-def load(name, path):
-    loader = importlib.machinery.SourceFileLoader(name, os.path.join(TOP, path))
-    spec = importlib.util.spec_from_loader(name, loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
-
-
-kmlvm = load("kmlvm_disk", "tools/kmlvm")
+from kmlvm_module import kmlvm, qemu
 
 
 class DiskOptionTest(unittest.TestCase):

@@ -1,27 +1,12 @@
 """The measuring options of kmlvm (--icount, --profile) and the tables of
 the instruction-count benchmarks and of the profile, on made-up input."""
-import importlib.machinery
-import importlib.util
 import os
 import subprocess
 import sys
 import tempfile
 import unittest
 
-TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../..")
-sys.path.insert(0, os.path.join(TOP, "tools"))
-from kml import qemu  # noqa: E402
-
-
-def load(name, path):
-    loader = importlib.machinery.SourceFileLoader(name, os.path.join(TOP, path))
-    spec = importlib.util.spec_from_loader(name, loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
-
-
-kmlvm = load("kmlvm", "tools/kmlvm")
+from kmlvm_module import TOP, kmlvm, qemu
 
 
 class IcountOptionTest(unittest.TestCase):
