@@ -10,7 +10,9 @@
  *
  * Registers: locals live in callee-saved registers or slots (alloc.c);
  * temporaries in the caller-saved pool rsi rdi r8 r9 r10 r11, which is
- * pushed around calls; rax rcx rdx are scratch inside one operation
+ * pushed around calls and, when an operand needs more registers than
+ * are left, around that operand's evaluation (spill()); rax rcx rdx are
+ * scratch inside one operation
  * (results, division, shift counts, indexes of one-element globals).
  *
  * Annotations: every label lists the register and slot types that hold
@@ -334,13 +336,127 @@ static int new_temp(struct type *ty)
 		}
 	if (F->nextra)
 		longjmp(retry, 1);
-	error_at(curpos, "expression too complex: more than 6 intermediate values; split it with a variable");
+	error_at(curpos, "internal error: no register for a temporary (spilling failed)");
 }
 
 static void free_op(struct opnd *o)
 {
 	if (o->kind == O_TEMP)
 		temp[o->reg] = NULL;
+}
+
+/* pool registers free for temporaries now */
+static int free_temps(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < 6; i++)
+		if (!temp[pool[i]] && !pool_off[pool[i]])
+			n++;
+	return n;
+}
+
+/* ---- spilling.  need(e) bounds the pool registers evaluating e takes
+ * when nothing inside it spills, its result included; hold(e) is 1 if
+ * its result may be a temporary.  An operation that keeps a temporary
+ * while it evaluates another operand (spill()) pushes it to the frame
+ * first when the free registers fall short of that operand's need, and
+ * pops it back after (unspill()); the pushes nest with the evaluation,
+ * so the frame stays a stack.  Invariant: an expression evaluated with
+ * need(e) free registers never spills; one evaluated with fewer got
+ * there because every operation around it spilled what it held, so it
+ * has the registers the statement started with (at least 3, or the
+ * function is generated again without variables in the pool). */
+static int need(struct expr *e);
+
+static int hold(struct expr *e)
+{
+	return !(e->kind == E_NUM || (e->kind == E_NAME && e->nk == N_LOCAL));
+}
+
+static int max2(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* a then b, a's result kept meanwhile, then an operation on both */
+static int need2(struct expr *a, struct expr *b)
+{
+	return max2(max2(need(a), hold(a) + max2(need(b), 1)), 2);
+}
+
+/* a condition evaluated for its jumps */
+static int need_cond(struct expr *e)
+{
+	if (e->kind == E_NUM)
+		return 0;
+	if (e->kind == E_UNARY && e->op == OP_NOT)
+		return need_cond(e->a);
+	if (e->kind == E_AND || e->kind == E_OR)
+		return max2(need_cond(e->a), need_cond(e->b));
+	return max2(need(e), 1);
+}
+
+static int need(struct expr *e)
+{
+	switch (e->kind) {
+	case E_NUM:
+		return 0;
+	case E_NAME:
+		return e->nk == N_LOCAL ? 0 : 1;
+	case E_UNARY:
+	case E_FIELD:
+		return max2(need(e->a), 1);
+	case E_AND:
+	case E_OR:
+		return max2(need_cond(e), 1);	/* the form through rax */
+	case E_BINARY:
+		if ((e->op == OP_EQ || e->op == OP_NE) && (e->a->kind == E_NULL || e->b->kind == E_NULL))
+			return max2(need(e->a->kind == E_NULL ? e->b : e->a), 1);
+		return need2(e->a, e->b);
+	case E_INDEX:
+		return need2(e->a, e->b);
+	case E_CALL:
+		if (e->bi == B_LEN)
+			return max2(need(e->args[0]), 1);
+		return 1;	/* the live temporaries are pushed around a call */
+	default:
+		return 1;	/* strings, null, new: one register */
+	}
+}
+
+enum { O_SPILLED = 100 };
+
+/* o is kept while next is evaluated: push it if the registers left
+ * would not do; returns 1 if it did */
+static int spill(struct opnd *o, struct expr *next)
+{
+	if (o->kind != O_TEMP || free_temps() >= max2(need(next), 1))
+		return 0;
+	ins("push %s", R64[o->reg]);
+	push_slot(SL_TEMP, o->reg, o->ty);
+	free_op(o);
+	o->kind = O_SPILLED;
+	o->reg = depth - 1;
+	return 1;
+}
+
+/* a spilled operand back into a temporary (it is on top of the frame) */
+static int new_temp(struct type *ty);
+static void unspill(struct opnd *o)
+{
+	int r;
+
+	if (o->kind != O_SPILLED)
+		return;
+	if (o->reg != depth - 1)
+		error_at(curpos, "internal error: spilled value not on top of the frame");
+	r = new_temp(o->ty);
+	ins("pop %s", R64[r]);
+	depth--;
+	o->kind = O_TEMP;
+	o->reg = r;
+	temp[r] = o->ty;
 }
 
 static int fits32(int64_t v)
@@ -498,7 +614,9 @@ static int gen_compare(struct expr *e)
 		return op;
 	}
 	l = gen_expr(e->a);
+	spill(&l, e->b);
 	r = gen_expr(e->b);
+	unspill(&l);
 	if (l.kind == O_IMM && r.kind != O_IMM) {
 		struct opnd t = l;
 
@@ -872,7 +990,9 @@ static struct opnd gen_binary(struct expr *e)
 
 		dst_reg = -1;
 		l = gen_expr(e->a);
+		spill(&l, e->b);
 		r = gen_expr(e->b);
+		unspill(&l);
 		dst_reg = dst;
 	}
 	if (e->op == OP_DIV || e->op == OP_MOD)
@@ -936,8 +1056,13 @@ static struct opnd gen_binary(struct expr *e)
 
 static struct opnd gen_index(struct expr *e)
 {
-	struct opnd a = gen_expr(e->a), i = gen_expr(e->b);
+	struct opnd a, i;
 	int r, byte = e->a->ty->elem->kind == TY_BYTE;
+
+	a = gen_expr(e->a);
+	spill(&a, e->b);
+	i = gen_expr(e->b);
+	unspill(&a);
 
 	reg_of(&a);
 	reg_of(&i);
@@ -1009,13 +1134,27 @@ static struct opnd gen_expr(struct expr *e)
 		return o;
 	case E_AND:
 	case E_OR: {
-		char *l = new_label();
+		char *l = new_label(), *end;
 
-		r = new_temp(&ty_int);
-		ins("mov %s, 0", R64[r]);
+		if (free_temps() >= 1 + need_cond(e)) {
+			/* the result's register is set around the jumps */
+			r = new_temp(&ty_int);
+			ins("mov %s, 0", R64[r]);
+			gen_cond(e, l, 0);
+			ins("mov %s, 1", R64[r]);
+			label(l);
+			return op_temp(r, &ty_int);
+		}
+		/* no register to keep meanwhile: the result joins in rax */
+		end = new_label();
 		gen_cond(e, l, 0);
-		ins("mov %s, 1", R64[r]);
+		ins("mov eax, 1");
+		ins_jmp(end);
 		label(l);
+		ins("xor eax, eax");
+		label_t(end, 0, "int");
+		r = new_temp(&ty_int);
+		ins("mov %s, rax", R64[r]);
 		return op_temp(r, &ty_int);
 	}
 	case E_BINARY:
@@ -1158,7 +1297,9 @@ static void gen_assign(struct stmt *s)
 	}
 	if (l->kind == E_FIELD) {
 		a = gen_expr(l->a);
+		spill(&a, s->e);
 		v = gen_value(s->e, l->ty);
+		unspill(&a);
 		reg_of(&a);
 		if (s->e->kind == E_NULL) {
 			free_op(&v);
@@ -1172,10 +1313,24 @@ static void gen_assign(struct stmt *s)
 		free_op(&a);
 		return;
 	}
-	/* a[i] = v */
-	a = gen_expr(l->a);
-	i = gen_expr(l->b);
-	v = s->e->kind == E_NULL ? (struct opnd){ O_IMM, 0, 0, NULL, &ty_int } : gen_expr(s->e);
+	/* a[i] = v; a and i may be spilled while the next is evaluated,
+	 * and are popped in the reverse order */
+	{
+		struct opnd *sp[3];
+		int k = 0;
+
+		a = gen_expr(l->a);
+		if (spill(&a, l->b))
+			sp[k++] = &a;
+		i = gen_expr(l->b);
+		if (spill(&i, s->e))
+			sp[k++] = &i;
+		if (spill(&a, s->e))
+			sp[k++] = &a;
+		v = s->e->kind == E_NULL ? (struct opnd){ O_IMM, 0, 0, NULL, &ty_int } : gen_expr(s->e);
+		while (k)
+			unspill(sp[--k]);
+	}
 	reg_of(&a);
 	reg_of(&i);
 	if (l->a->ty->elem->kind == TY_BYTE) {
@@ -1384,81 +1539,74 @@ static void flush(FILE *o, int n)
 
 static const char *trap_import_write, *trap_import_exit;
 
-/* e or s calls something (len is not a call) */
-static int expr_calls(struct expr *e)
+/* a label whose registers and depth slots are all junk (a trap's code
+ * needs none of them); the headroom is that of the depth */
+static void junk_label(const char *l, int d)
+{
+	int j;
+
+	out("%s: {rbx: junk, rbp: junk, r12: junk, r13: junk, r14: junk, r15: junk} [", l);
+	for (j = 0; j < d; j++)
+		out("%sjunk", j ? ", " : "");
+	out("] headroom @%d@\n", d);
+}
+
+/* e or an expression inside it satisfies p */
+static int expr_any(struct expr *e, int (*p)(struct expr *))
 {
 	int i;
 
 	if (!e)
 		return 0;
-	if ((e->kind == E_CALL && e->bi != B_LEN) || e->kind == E_NEW || e->kind == E_NEWARR)
-		return 1;
-	if (expr_calls(e->a) || expr_calls(e->b))
+	if (p(e) || expr_any(e->a, p) || expr_any(e->b, p))
 		return 1;
 	for (i = 0; i < e->nargs; i++)
-		if (expr_calls(e->args[i]))
+		if (expr_any(e->args[i], p))
 			return 1;
 	return 0;
 }
 
-/* e needs rcx or rdx as scratch (division, variable shifts, null
- * values, global scalars) */
-static int expr_scratch(struct expr *e)
+/* an expression of s or of a statement inside it satisfies p; with
+ * null_decl, so does a declaration without value of a reference (its
+ * null comes from a null cell, which takes rdx) */
+static int stmt_any(struct stmt *s, int (*p)(struct expr *), int null_decl)
 {
 	int i;
 
-	if (!e)
+	if (!s)
 		return 0;
+	for (i = 0; i < s->nbody; i++)
+		if (stmt_any(s->body[i], p, null_decl))
+			return 1;
+	if (expr_any(s->e, p) || expr_any(s->lhs, p))
+		return 1;
+	if (null_decl && s->kind == S_VAR && !s->e && s->var->ty->kind != TY_INT)
+		return 1;
+	return stmt_any(s->then, p, null_decl) || stmt_any(s->els, p, null_decl) ||
+	       stmt_any(s->init, p, null_decl) || stmt_any(s->step, p, null_decl);
+}
+
+/* e itself calls something (len is not a call) */
+static int is_call(struct expr *e)
+{
+	return (e->kind == E_CALL && e->bi != B_LEN) || e->kind == E_NEW || e->kind == E_NEWARR;
+}
+
+/* e itself needs rcx or rdx as scratch (division, variable shifts, null
+ * values, global scalars) */
+static int needs_scratch(struct expr *e)
+{
 	if (e->kind == E_BINARY && (e->op == OP_DIV || e->op == OP_MOD ||
 				    ((e->op == OP_SHL || e->op == OP_SHR) && e->b->kind != E_NUM)))
 		return 1;
-	if (e->kind == E_NULL || (e->kind == E_NAME && e->nk == N_GLOBAL && !e->glob->is_array))
-		return 1;
-	if (expr_scratch(e->a) || expr_scratch(e->b))
-		return 1;
-	for (i = 0; i < e->nargs; i++)
-		if (expr_scratch(e->args[i]))
-			return 1;
-	return 0;
-}
-
-static int stmt_scratch(struct stmt *s)
-{
-	int i;
-
-	if (!s)
-		return 0;
-	for (i = 0; i < s->nbody; i++)
-		if (stmt_scratch(s->body[i]))
-			return 1;
-	if (expr_scratch(s->e) || expr_scratch(s->lhs))
-		return 1;
-	if (s->kind == S_VAR && !s->e && s->var->ty->kind != TY_INT)
-		return 1;
-	return stmt_scratch(s->then) || stmt_scratch(s->els) || stmt_scratch(s->init) || stmt_scratch(s->step);
-}
-
-static int stmt_calls(struct stmt *s)
-{
-	int i;
-
-	if (!s)
-		return 0;
-	for (i = 0; i < s->nbody; i++)
-		if (stmt_calls(s->body[i]))
-			return 1;
-	if (expr_calls(s->e) || expr_calls(s->lhs))
-		return 1;
-	if (s->kind == S_VAR && !s->e && s->var && s->var->ty->kind != TY_INT)
-		return 0;	/* a null cell load, no call */
-	return stmt_calls(s->then) || stmt_calls(s->els) || stmt_calls(s->init) || stmt_calls(s->step);
+	return e->kind == E_NULL || (e->kind == E_NAME && e->nk == N_GLOBAL && !e->glob->is_array);
 }
 
 static void gen_func(struct func *f, FILE *o)
 {
 	int i, n;
 	char *ovf;
-	volatile int extra = stmt_calls(f->body) ? 0 : stmt_scratch(f->body) ? 4 : 6;
+	volatile int extra = stmt_any(f->body, is_call, 0) ? 0 : stmt_any(f->body, needs_scratch, 1) ? 4 : 6;
 
 	F = f;
 	if (setjmp(retry))
@@ -1531,18 +1679,12 @@ static void gen_func(struct func *f, FILE *o)
 	/* traps: call kc.trap, which does not return */
 	for (i = 0; i < ntraps; i++) {
 		char *spin = new_label();
-		int j;
 
 		depth = traps[i].depth;
-		out("%s: {rbx: junk, rbp: junk, r12: junk, r13: junk, r14: junk, r15: junk} [", traps[i].label);
-		for (j = 0; j < depth; j++)
-			out("%sjunk", j ? ", " : "");
-		out("] headroom @%d@\n", depth);
+		junk_label(traps[i].label, depth);
 		out("    mov edi, %d\n    call kc.trap\n", traps[i].kind);
-		out("%s: {rbx: junk, rbp: junk, r12: junk, r13: junk, r14: junk, r15: junk} [", spin);
-		for (j = 0; j < depth; j++)
-			out("%sjunk", j ? ", " : "");
-		out("] headroom @%d@\n    jmp %s\n", depth, spin);
+		junk_label(spin, depth);
+		out("    jmp %s\n", spin);
 	}
 	/* stack overflow at entry: only the signature's headroom is known */
 	out("%s: {} headroom %d\n", ovf, FN_HEADROOM);

@@ -106,6 +106,24 @@ class G:
             return "%s[ix(%s, len(%s))]" % (a[0], i, a[0]), "((I)%s[ix(%s, %d)])" % (a[0], ci, a[1])
         return self.expr(env, 0)
 
+    def chain(self, env, n):
+        """(kc, c) of n small expressions nested to the right, a op (b op
+        (c ...)): each left operand is held while the rest is computed,
+        so beyond 6 of them the compiler spills temporaries"""
+        if n <= 1:
+            return self.expr(env, 1)
+        a, ca = self.expr(env, 1)
+        if self.arrays and self.r.random() < 0.6:
+            x = self.r.choice(self.arrays)
+            a, ca = "%s[ix(%s, len(%s))]" % (x[0], a, x[0]), "((I)%s[ix(%s, %d)])" % (x[0], ca, x[1])
+        b, cb = self.chain(env, n - 1)
+        op = self.r.choice(BIN)
+        if op in CFN:
+            return "(%s %s %s)" % (a, op, b), "%s(%s, %s)" % (CFN[op], ca, cb)
+        if op in ("&", "|", "^"):
+            return "(%s %s %s)" % (a, op, b), "(%s %s %s)" % (ca, op, cb)
+        return "(%s %s %s)" % (a, op, b), "((I)(%s %s %s))" % (ca, op, cb)
+
     def stmts(self, env, depth, out_kc, out_c, ind, inloop):
         r = self.r
         for _ in range(r.randint(1, 4)):
@@ -113,7 +131,10 @@ class G:
             pad = "    " * ind
             if c < 0.3 or not env:
                 v = self.name("v")
-                e, ce = self.expr(env, 3)
+                if r.random() < 0.15:
+                    e, ce = self.chain(env, r.randint(6, 14))
+                else:
+                    e, ce = self.expr(env, 3)
                 out_kc.append("%svar %s = %s;" % (pad, v, e))
                 out_c.append("%sI %s = %s;" % (pad, v, ce))
                 env = env + [v]
