@@ -58,4 +58,38 @@ if min(cpu) >= 100:
     print("bench-cc: compile time over 100 ms")
     sys.exit(1)
 PY
+# compile time of every program (CPU, best of 5), and the bc interpreter
+# (programs/bc.kc) beside Debian's bc on cc/bench/interp.bc: the same
+# output, and the CPU time of each (best of 5)
+python3 - "$B/ktal-cc" "$T" <<'PY' || fail=1
+import glob, os, resource, subprocess, sys
+cc, t = sys.argv[1], sys.argv[2]
+
+def cpu(cmd, stdin=None):
+    best = None
+    for _ in range(5):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out = subprocess.run(cmd, input=stdin, capture_output=True, check=True).stdout
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        ms = (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000
+        best = ms if best is None else min(best, ms)
+    return best, out
+
+print("compile time, CPU ms (best of 5; with lib.kc, through ktal-as):")
+for src in sorted(glob.glob("programs/*.kc")):
+    name = os.path.basename(src)[:-3]
+    if name == "lib":
+        continue
+    lines = sum(1 for f in ("programs/lib.kc", src) for _ in open(f))
+    ms, _ = cpu([cc, "-o", os.path.join(t, name), "programs/lib.kc", src])
+    print("  %-9s %5d lines %7.1f ms" % (name, lines, ms))
+prog = open("cc/bench/interp.bc", "rb").read()
+k, ko = cpu([os.path.join(t, "bc")], prog)
+b, bo = cpu(["bc"], prog)
+if ko != bo:
+    print("bench-cc: bc.kc and Debian's bc differ on cc/bench/interp.bc")
+    sys.exit(1)
+print("interpreter on cc/bench/interp.bc, CPU ms (best of 5): bc.kc %.1f, Debian's bc %.1f: %.2fx"
+      % (k, b, k / b if b else 0))
+PY
 exit $fail

@@ -18,6 +18,11 @@ for name, data in inputs.items():
     open(os.path.join(d, name + ".in"), "wb").write(data)
 lib = open(os.path.join(R.PROGS, "lib.kc")).read()
 cases = R.program_cases()
+# the bc interpreter on the programs of tests/bc (standard output only)
+for name, data in R.bc_inputs().items():
+    open(os.path.join(d, name + ".in"), "wb").write(data)
+    inputs[name] = data
+cases["bc"] = [([], "bc", name) for name in R.bc_inputs()]
 n = 0
 for prog in sorted(cases):
     for i, (args, ref, inp) in enumerate(cases[prog]):

@@ -8,7 +8,8 @@ exits 1 if a case failed.  Parts:
             caret (and never crash)
   run       run/*.kc with run/*.out: compile, ktal-check, run, compare
   programs  ktal/programs/*.kc (each with lib.kc) against Debian's tools
-            on the same inputs, byte for byte
+            on the same inputs, byte for byte; bc.kc on the programs of
+            bc/*.bc against Debian's bc (output, errors, exit status)
   gen       random programs (gen.py) against the same program in C, gcc
 Every object ktal-cc produces must be accepted by ktal-check; the count
 is printed as "INFO cc/checker accepted N of N".
@@ -129,6 +130,23 @@ def program_inputs():
     return {"words": t1, "spec": t2, "odd": t3, "binary": t4, "repeats": rep, "empty": b""}
 
 
+BC = os.path.join(HERE, "bc")
+
+
+def bc_inputs():
+    """the bc programs of tests/bc, by name "bc-NAME": the interpreter's
+    inputs, run by Debian's bc for the expected output"""
+    return {"bc-" + f[:-3]: open(os.path.join(BC, f), "rb").read()
+            for f in sorted(os.listdir(BC)) if f.endswith(".bc")}
+
+
+def bc_norm(err):
+    """bc's run-time errors name a byte-code address the interpreter
+    does not have: compared as adr=N"""
+    import re
+    return re.sub(rb"adr=[0-9]+", b"adr=N", err)
+
+
 def program_cases():
     """program -> [(arguments, the Debian command, input name)]"""
     inputs = program_inputs()
@@ -156,11 +174,30 @@ def programs():
     inputs = program_inputs()
     cases = program_cases()
     lib = os.path.join(PROGS, "lib.kc")
-    for prog in sorted(cases) + ["json"]:
+    for prog in sorted(cases) + ["json", "bc"]:
         obj = os.path.join(T, "p_" + prog)
         why = compile_check([lib, os.path.join(PROGS, prog + ".kc")], obj)
         if why:
             report(False, "program/" + prog, why)
+            continue
+        if prog == "bc":
+            # standard output byte for byte, standard error with the
+            # addresses normalised, and the exit status
+            for name, src in bc_inputs().items():
+                try:
+                    r = subprocess.run([obj], input=src, capture_output=True, timeout=20)
+                    got = (r.returncode, r.stdout, bc_norm(r.stderr))
+                except subprocess.TimeoutExpired:
+                    got = (-1, b"timeout", b"")
+                w = subprocess.run(["bc"], input=src, capture_output=True, env=dict(os.environ, LC_ALL="C"))
+                want = (w.returncode, w.stdout, bc_norm(w.stderr))
+                why = ""
+                if got != want:
+                    k = [i for i in range(3) if got[i] != want[i]][0]
+                    why = "%s differs from Debian's bc: %r, want %r" % (
+                        ("exit status", "output", "standard error")[k], got[k][:200] if k else got[k],
+                        want[k][:200] if k else want[k])
+                report(got == want, "program/bc/" + name[3:], why)
             continue
         if prog == "json":
             for i, (src, want) in enumerate(json_cases()):
