@@ -308,7 +308,7 @@ static void bounds(int idx, int arr, int mask)
 }
 
 /* ---- operands */
-enum { O_TEMP, O_VREG, O_IMM, O_SLOT, O_VOID };
+enum { O_TEMP, O_VREG, O_IMM, O_SLOT, O_VOID, O_SPILLED };	/* O_SPILLED: pushed by spill(), reg is its depth */
 struct opnd {
 	int kind;
 	int reg;		/* O_TEMP, O_VREG */
@@ -365,8 +365,9 @@ static int free_temps(void)
  * so the frame stays a stack.  Invariant: an expression evaluated with
  * need(e) free registers never spills; one evaluated with fewer got
  * there because every operation around it spilled what it held, so it
- * has the registers the statement started with (at least 3, or the
- * function is generated again without variables in the pool). */
+ * has all the registers the statement started with: the pool less the
+ * variables given to it, and when those are too few new_temp() has the
+ * function generated again without variables in the pool. */
 static int need(struct expr *e);
 
 static int hold(struct expr *e)
@@ -424,8 +425,6 @@ static int need(struct expr *e)
 		return 1;	/* strings, null, new: one register */
 	}
 }
-
-enum { O_SPILLED = 100 };
 
 /* o is kept while next is evaluated: push it if the registers left
  * would not do; returns 1 if it did */
