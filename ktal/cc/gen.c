@@ -375,15 +375,30 @@ static int hold(struct expr *e)
 	return !(e->kind == E_NUM || (e->kind == E_NAME && e->nk == N_LOCAL));
 }
 
+/* e's value may need a register of the pool to be used as an operand
+ * (it is not a variable living in a register) */
+static int notv(struct expr *e)
+{
+	return !(e->kind == E_NAME && e->nk == N_LOCAL && e->var->reg >= 0);
+}
+
 static int max2(int a, int b)
 {
 	return a > b ? a : b;
 }
 
-/* a then b, a's result kept meanwhile, then an operation on both */
+/* a then b, a's result kept meanwhile, then a comparison or an index,
+ * which may load each operand not yet in a register into one */
 static int need2(struct expr *a, struct expr *b)
 {
-	return max2(max2(need(a), hold(a) + max2(need(b), 1)), 2);
+	return max2(max2(need(a), hold(a) + need(b)), max2(notv(a) + notv(b), 1));
+}
+
+/* the same for arithmetic, which computes in a temporary: a's own, or a
+ * new one while b's is still held */
+static int need_arith(struct expr *a, struct expr *b)
+{
+	return max2(max2(need(a), hold(a) + need(b)), 1 + hold(b));
 }
 
 /* a condition evaluated for its jumps */
@@ -414,7 +429,9 @@ static int need(struct expr *e)
 	case E_BINARY:
 		if ((e->op == OP_EQ || e->op == OP_NE) && (e->a->kind == E_NULL || e->b->kind == E_NULL))
 			return max2(need(e->a->kind == E_NULL ? e->b : e->a), 1);
-		return need2(e->a, e->b);
+		if (e->op >= OP_EQ && e->op <= OP_GE)
+			return need2(e->a, e->b);
+		return need_arith(e->a, e->b);
 	case E_INDEX:
 		return need2(e->a, e->b);
 	case E_CALL:
@@ -430,7 +447,7 @@ static int need(struct expr *e)
  * would not do; returns 1 if it did */
 static int spill(struct opnd *o, struct expr *next)
 {
-	if (o->kind != O_TEMP || free_temps() >= max2(need(next), 1))
+	if (o->kind != O_TEMP || free_temps() >= max2(need(next), notv(next)))
 		return 0;
 	ins("push %s", R64[o->reg]);
 	push_slot(SL_TEMP, o->reg, o->ty);
