@@ -365,6 +365,7 @@ static void decl_import(void)
 	for (i = 0; i <= (int)strlen(ktal_services[im.svc].args); i++) {
 		char c = ktal_services[im.svc].args[i] ? ktal_services[im.svc].args[i] : ktal_services[im.svc].ret;
 		int t = c == 'i' ? KTAL_T_INT : c == 'b' ? KTAL_T_ARR_BYTE :
+			c == 'I' ? type_of(KTAL_K_ARR, KTAL_T_INT) :
 			c == 'p' ? type_of(KTAL_K_PTRQ, im.targ) :
 			c == 'a' ? type_of(KTAL_K_ARRQ, im.targ) : KTAL_T_JUNK;
 

@@ -78,9 +78,19 @@ enum ekind {
 enum nkind { N_NONE, N_LOCAL, N_GLOBAL, N_FUNC };
 /* built-in functions, by the name they are called with */
 enum builtin {
-	B_NONE, B_LEN, B_FREE, B_READ, B_WRITE, B_OPEN, B_CLOSE, B_EXIT,
-	B_GETPID
+	B_NONE, B_LEN, B_FREE, B_EXIT,
+	B_SVC		/* a KTAL service returning int: kc_services[expr.svc] */
 };
+/* The services KC calls by their KTAL names (spec section 9), each
+ * (int, byte[], int[]...) -> int.  args: one code per argument, as in
+ * ktal/check/services.c (i int, b byte[], I int[]); what: the names the
+ * compiler's messages give the arguments. */
+struct kc_service {
+	const char *name;
+	const char *args;
+	const char *what[4];
+};
+extern const struct kc_service kc_services[];
 
 struct var;
 struct func;
@@ -102,6 +112,7 @@ struct expr {
 	struct global *glob;	/* N_GLOBAL, and E_STR (its literal global) */
 	struct func *fn;	/* N_FUNC; E_CALL of a named function */
 	enum builtin bi;	/* E_CALL of a built-in */
+	int svc;		/* B_SVC: index in kc_services */
 	int field;		/* E_FIELD: field index */
 };
 

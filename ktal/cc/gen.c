@@ -904,12 +904,10 @@ static struct opnd gen_call(struct expr *e)
 		call_with(e->args, ptys, 1, NULL, tgt, 0);
 		return result(&ty_void);
 	}
-	case B_READ: case B_WRITE: case B_OPEN: case B_CLOSE: case B_EXIT: case B_GETPID: {
-		static const char *names[] = { "", "", "", "read", "write", "open", "close", "exit", "getpid" };
-
+	case B_EXIT: case B_SVC:
 		for (i = 0; i < e->nargs; i++)
 			ptys[i] = e->args[i]->ty;
-		snprintf(tgt, sizeof(tgt), "[%s]", import(names[e->bi]));
+		snprintf(tgt, sizeof(tgt), "[%s]", import(e->bi == B_EXIT ? "exit" : kc_services[e->svc].name));
 		call_with(e->args, ptys, e->nargs, NULL, tgt, 0);
 		if (e->bi == B_EXIT) {
 			/* exit does not return: nothing may fall from it into
@@ -921,7 +919,6 @@ static struct opnd gen_call(struct expr *e)
 			ins_jmp(spin);
 		}
 		return result(e->bi == B_EXIT ? &ty_void : &ty_int);
-	}
 	default:
 		break;
 	}

@@ -139,9 +139,50 @@ static const char *tstr(const struct type *t)
 }
 
 /* ---- names */
-static const char *builtins[] = {
-	"", "len", "free", "read", "write", "open", "close", "exit", "getpid", NULL
+static const char *builtins[] = { "", "len", "free", "exit", NULL };
+
+const struct kc_service kc_services[] = {
+	{ "read", "ibii", { "fd", "buffer", "offset", "count" } },
+	{ "write", "ibii", { "fd", "buffer", "offset", "count" } },
+	{ "open", "bii", { "path", "flags", "mode" } },
+	{ "close", "i", { "fd" } },
+	{ "getpid", "", { 0 } },
+	{ "openat", "ibii", { "dirfd", "path", "flags", "mode" } },
+	{ "lseek", "iii", { "fd", "offset", "whence" } },
+	{ "fstat", "iI", { "fd", "stat" } },
+	{ "getdents64", "ibii", { "fd", "buffer", "offset", "count" } },
+	{ "unlink", "b", { "path" } },
+	{ "rename", "bb", { "old path", "new path" } },
+	{ "mkdir", "bi", { "path", "mode" } },
+	{ "clock_gettime", "i", { "clock" } },
+	{ "nanosleep", "i", { "ns" } },
+	{ "pipe2", "Ii", { "fds", "flags" } },
+	{ "dup2", "ii", { "old fd", "new fd" } },
+	{ "socket", "iii", { "domain", "type", "protocol" } },
+	{ "bind", "ib", { "fd", "address" } },
+	{ "listen", "ii", { "fd", "backlog" } },
+	{ "accept4", "ii", { "fd", "flags" } },
+	{ "connect", "ib", { "fd", "address" } },
+	{ "shutdown", "ii", { "fd", "how" } },
+	{ "sendto", "ibii", { "fd", "buffer", "offset", "count" } },
+	{ "recvfrom", "ibii", { "fd", "buffer", "offset", "count" } },
+	{ "setsockopt", "iiii", { "fd", "level", "option", "value" } },
+	{ "poll", "Iii", { "fds", "count", "timeout" } },
+	{ "getrandom", "biii", { "buffer", "offset", "count", "flags" } },
+	{ "argc", "", { 0 } },
+	{ "arg", "ibi", { "n", "buffer", "offset" } },
+	{ NULL, NULL, { 0 } }
 };
+
+static int service_of(const char *n)
+{
+	int i;
+
+	for (i = 0; kc_services[i].name; i++)
+		if (!strcmp(kc_services[i].name, n))
+			return i;
+	return -1;
+}
 
 static enum builtin builtin_of(const char *n)
 {
@@ -150,7 +191,7 @@ static enum builtin builtin_of(const char *n)
 	for (i = 1; builtins[i]; i++)
 		if (!strcmp(builtins[i], n))
 			return (enum builtin)i;
-	return B_NONE;
+	return service_of(n) >= 0 ? B_SVC : B_NONE;
 }
 
 static struct func *find_func(const char *n)
@@ -338,15 +379,22 @@ static struct type *check_call(struct expr *e)
 	int i;
 
 	if (c->kind == E_NAME && !find_local(c->str) && !find_global(c->str) && !find_func(c->str)) {
-		static const int nargs[] = { 0, 1, 1, 4, 4, 3, 1, 1, 0 };
+		static const int nargs[] = { 0, 1, 1, 1 };
+		int want;
 		struct type *t;
 
 		e->bi = builtin_of(c->str);
 		if (!e->bi)
 			error_at(c->pos, "unknown function '%s'", c->str);
-		if (e->nargs != nargs[e->bi])
-			error_at(e->pos, "%s takes %d argument%s, found %d", c->str, nargs[e->bi],
-				 nargs[e->bi] == 1 ? "" : "s", e->nargs);
+		if (e->bi == B_SVC) {
+			e->svc = service_of(c->str);
+			want = (int)strlen(kc_services[e->svc].args);
+		} else {
+			want = nargs[e->bi];
+		}
+		if (e->nargs != want)
+			error_at(e->pos, "%s takes %d argument%s, found %d", c->str, want,
+				 want == 1 ? "" : "s", e->nargs);
 		switch (e->bi) {
 		case B_LEN:
 			t = check_expr(e->args[0]);
@@ -360,32 +408,23 @@ static struct type *check_call(struct expr *e)
 			if (t->kind != TY_ARR && t->kind != TY_STRUCT)
 				error_at(e->args[0]->pos, "free: expected a struct or an array, found %s", tstr(t));
 			return &ty_void;
-		case B_READ:
-		case B_WRITE: {
-			struct type bt = { TY_ARR, 0, &ty_byte, 0, 0, { 0 }, 0 };
-
-			check_arg(e->args[0], &ty_int, "argument 1 (fd)");
-			check_arg(e->args[1], &bt, "argument 2 (buffer)");
-			check_arg(e->args[2], &ty_int, "argument 3 (offset)");
-			check_arg(e->args[3], &ty_int, "argument 4 (count)");
-			return &ty_int;
-		}
-		case B_OPEN: {
-			struct type bt = { TY_ARR, 0, &ty_byte, 0, 0, { 0 }, 0 };
-
-			check_arg(e->args[0], &bt, "argument 1 (path)");
-			check_arg(e->args[1], &ty_int, "argument 2 (flags)");
-			check_arg(e->args[2], &ty_int, "argument 3 (mode)");
-			return &ty_int;
-		}
-		case B_CLOSE:
-			check_arg(e->args[0], &ty_int, "argument 1 (fd)");
-			return &ty_int;
 		case B_EXIT:
 			check_arg(e->args[0], &ty_int, "argument 1 (status)");
 			return &ty_void;
-		case B_GETPID:
+		case B_SVC: {
+			const struct kc_service *sv = &kc_services[e->svc];
+			struct type bt = { TY_ARR, 0, &ty_byte, 0, 0, { 0 }, 0 };
+			struct type it = { TY_ARR, 0, &ty_int, 0, 0, { 0 }, 0 };
+
+			for (i = 0; i < want; i++) {
+				char what[48];
+				char code = sv->args[i];
+
+				snprintf(what, sizeof(what), "argument %d (%s)", i + 1, sv->what[i]);
+				check_arg(e->args[i], code == 'b' ? &bt : code == 'I' ? &it : &ty_int, what);
+			}
 			return &ty_int;
+		}
 		default:
 			break;
 		}

@@ -160,7 +160,7 @@ void kt_svcstr(u32 svc, char *buf, u32 n)
 			cat(buf, n, ") -> ");
 		else if (i)
 			cat(buf, n, ", ");
-		cat(buf, n, c == 'i' ? "int" : c == 'b' ? "arr byte" :
+		cat(buf, n, c == 'i' ? "int" : c == 'b' ? "arr byte" : c == 'I' ? "arr int" :
 			    c == 'p' ? "ptr? S" : c == 'a' ? "arr? T" : "junk");
 		if (last)
 			break;

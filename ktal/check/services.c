@@ -4,6 +4,7 @@
  *
  * Each service has a fixed signature, written as one code per argument:
  *   i  int            b  arr byte (length read by the service)
+ *   I  arr int (length read by the service: fstat, pipe2, poll)
  *   p  ptr? S         a  arr? E   (S, E: the import's type argument)
  *   j  junk (result only: the service returns nothing usable)
  * alloc and alloc_array take a type argument (a struct index, or the type
@@ -30,6 +31,30 @@ const struct ktal_service ktal_services[KTAL_NSERVICES] = {
 	[KTAL_SVC_FREE]	       = { "free", "p", 'i', 1 },
 	[KTAL_SVC_ALLOC_ARRAY] = { "alloc_array", "i", 'a', 2 },
 	[KTAL_SVC_FREE_ARRAY]  = { "free_array", "a", 'i', 2 },
+	[KTAL_SVC_OPENAT]      = { "openat", "ibii", 'i', 0 },
+	[KTAL_SVC_LSEEK]       = { "lseek", "iii", 'i', 0 },
+	[KTAL_SVC_FSTAT]       = { "fstat", "iI", 'i', 0 },
+	[KTAL_SVC_GETDENTS64]  = { "getdents64", "ibii", 'i', 0 },
+	[KTAL_SVC_UNLINK]      = { "unlink", "b", 'i', 0 },
+	[KTAL_SVC_RENAME]      = { "rename", "bb", 'i', 0 },
+	[KTAL_SVC_MKDIR]       = { "mkdir", "bi", 'i', 0 },
+	[KTAL_SVC_CLOCK_GETTIME] = { "clock_gettime", "i", 'i', 0 },
+	[KTAL_SVC_NANOSLEEP]   = { "nanosleep", "i", 'i', 0 },
+	[KTAL_SVC_PIPE2]       = { "pipe2", "Ii", 'i', 0 },
+	[KTAL_SVC_DUP2]	       = { "dup2", "ii", 'i', 0 },
+	[KTAL_SVC_SOCKET]      = { "socket", "iii", 'i', 0 },
+	[KTAL_SVC_BIND]	       = { "bind", "ib", 'i', 0 },
+	[KTAL_SVC_LISTEN]      = { "listen", "ii", 'i', 0 },
+	[KTAL_SVC_ACCEPT4]     = { "accept4", "ii", 'i', 0 },
+	[KTAL_SVC_CONNECT]     = { "connect", "ib", 'i', 0 },
+	[KTAL_SVC_SHUTDOWN]    = { "shutdown", "ii", 'i', 0 },
+	[KTAL_SVC_SENDTO]      = { "sendto", "ibii", 'i', 0 },
+	[KTAL_SVC_RECVFROM]    = { "recvfrom", "ibii", 'i', 0 },
+	[KTAL_SVC_SETSOCKOPT]  = { "setsockopt", "iiii", 'i', 0 },
+	[KTAL_SVC_POLL]	       = { "poll", "Iii", 'i', 0 },
+	[KTAL_SVC_GETRANDOM]   = { "getrandom", "biii", 'i', 0 },
+	[KTAL_SVC_ARGC]	       = { "argc", "", 'i', 0 },
+	[KTAL_SVC_ARG]	       = { "arg", "ibi", 'i', 0 },
 };
 
 /* The type that code c stands for, given the type argument. */
@@ -38,6 +63,7 @@ static ktype code_type(char c, s64 targ)
 	switch (c) {
 	case 'i': return T_INT;
 	case 'b': return MKT(KTAL_K_ARR, KTAL_T_BYTE);
+	case 'I': return MKT(KTAL_K_ARR, KTAL_T_INT);
 	case 'p': return MKT(KTAL_K_PTRQ, targ);
 	case 'a': return MKT(KTAL_K_ARRQ, targ);
 	}

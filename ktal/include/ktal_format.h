@@ -139,7 +139,39 @@
 #define KTAL_SVC_FREE	     7
 #define KTAL_SVC_ALLOC_ARRAY 8
 #define KTAL_SVC_FREE_ARRAY  9
-#define KTAL_NSERVICES	     10
+/* files */
+#define KTAL_SVC_OPENAT	     10
+#define KTAL_SVC_LSEEK	     11
+#define KTAL_SVC_FSTAT	     12
+#define KTAL_SVC_GETDENTS64  13
+#define KTAL_SVC_UNLINK	     14
+#define KTAL_SVC_RENAME	     15
+#define KTAL_SVC_MKDIR	     16
+/* time */
+#define KTAL_SVC_CLOCK_GETTIME 17
+#define KTAL_SVC_NANOSLEEP   18
+/* pipes and descriptors */
+#define KTAL_SVC_PIPE2	     19
+#define KTAL_SVC_DUP2	     20
+/* stream sockets */
+#define KTAL_SVC_SOCKET	     21
+#define KTAL_SVC_BIND	     22
+#define KTAL_SVC_LISTEN	     23
+#define KTAL_SVC_ACCEPT4     24
+#define KTAL_SVC_CONNECT     25
+#define KTAL_SVC_SHUTDOWN    26
+#define KTAL_SVC_SENDTO	     27
+#define KTAL_SVC_RECVFROM    28
+#define KTAL_SVC_SETSOCKOPT  29
+#define KTAL_SVC_POLL	     30
+/* randomness and the program's arguments */
+#define KTAL_SVC_GETRANDOM   31
+#define KTAL_SVC_ARGC	     32
+#define KTAL_SVC_ARG	     33
+#define KTAL_NSERVICES	     34
+
+/* fstat's int array: at least this many words (struct stat, x86-64) */
+#define KTAL_STAT_WORDS	     18
 
 /* Ring-3 runtime descriptor word for import k (written by the assembler
  * at KTAL_RT_DESCS + 8k): service | size << 8 | key << 32, where size is

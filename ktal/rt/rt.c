@@ -31,7 +31,11 @@ struct rtstate {
 		u64 len;	/* arrays: length; structs: 0 */
 		u64 p;		/* free object (struct base or array element 0) */
 	} pool[NPOOL];		/* type-stable free lists */
+	u64 argc;		/* the program's arguments, as the kernel */
+	char **argv;		/* passed them to _start */
 	char path[4096];	/* open(): NUL-terminated copy of the path */
+	char path2[4096];	/* rename(): the new path */
+	int ival;		/* setsockopt(): the option's value */
 };
 
 static s64 sys(s64 n, s64 a, s64 b, s64 c, s64 d, s64 e, s64 f)
@@ -55,6 +59,35 @@ static s64 sys(s64 n, s64 a, s64 b, s64 c, s64 d, s64 e, s64 f)
 #define SYS_mprotect 10
 #define SYS_getpid 39
 #define SYS_exit_group 231
+#define SYS_fstat 5
+#define SYS_readlink 89
+#define SYS_poll 7
+#define SYS_lseek 8
+#define SYS_dup2 33
+#define SYS_nanosleep 35
+#define SYS_socket 41
+#define SYS_connect 42
+#define SYS_sendto 44
+#define SYS_recvfrom 45
+#define SYS_shutdown 48
+#define SYS_bind 49
+#define SYS_listen 50
+#define SYS_setsockopt 54
+#define SYS_rename 82
+#define SYS_mkdir 83
+#define SYS_unlink 87
+#define SYS_getdents64 217
+#define SYS_clock_gettime 228
+#define SYS_openat 257
+#define SYS_accept4 288
+#define SYS_pipe2 293
+#define SYS_getrandom 318
+#define EINVAL 22
+#define ENAMETOOLONG 36
+#define EAFNOSUPPORT 97
+#define EPROTONOSUPPORT 93
+#define ENOPROTOOPT 92
+#define EPERM 1
 #define PROT_NONE 0
 #define PROT_READ 1
 #define PROT_RW 3
@@ -158,6 +191,170 @@ static s64 clip(u64 a, u64 off, u64 *n)
 	return 0;
 }
 
+
+/*
+ * The services beyond the first ten check their arguments exactly as the
+ * kernel does (arch/x86/kernel/kml_ktal_svc.c), so that one object gives
+ * the same answers in both rings; docs/ktal/spec.md section 9 is the
+ * contract.  Constants are Linux's x86-64 ABI values.
+ */
+#define O_PATH_	      010000000
+#define O_NONBLOCK_   04000
+#define O_CLOEXEC_    02000000
+#define SOCK_STREAM_  1
+#define SOCK_FLAGS_   (O_NONBLOCK_ | O_CLOEXEC_) /* SOCK_NONBLOCK, SOCK_CLOEXEC */
+#define MSG_NOSIGNAL_ 0x4000
+
+static u64 alen(u64 a) { return ((u64 *)a)[-1]; }
+
+/* The array a as a NUL-terminated path in buf (4096 bytes): the whole
+ * array is the path; a NUL inside it is -EINVAL. */
+static s64 path_of(u64 a, char *buf)
+{
+	u64 len = alen(a), i;
+
+	if (len >= 4096)
+		return -ENAMETOOLONG;
+	for (i = 0; i < len; i++) {
+		buf[i] = (char)((u8 *)a)[i];
+		if (!buf[i])
+			return -EINVAL;
+	}
+	buf[len] = 0;
+	return 0;
+}
+
+/* Append the decimal n to b at *at. */
+static void put_dec(char *b, u64 *at, u64 n)
+{
+	char d[24];
+	int k = 0;
+
+	do
+		d[k++] = (char)('0' + n % 10);
+	while (n /= 10);
+	while (k)
+		b[(*at)++] = d[--k];
+}
+
+/*
+ * A descriptor open() or openat() just returned: the kernel refuses a
+ * verified program its own memory (/proc/PID/mem of its own process, any
+ * of its threads), so the runtime closes such a descriptor and says
+ * -EPERM, as ring 0 does.  What the descriptor is comes from the
+ * kernel: /proc/self/fd/N names it "/proc/PID/mem" or
+ * "/proc/PID/task/TID/mem".
+ */
+static s64 own_memory(s64 fd)
+{
+	char q[48], *l = st()->path2;
+	u64 at = 0, i, pid = (u64)sys(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	const char *pre = "/proc/self/fd/";
+	s64 n;
+
+	if (fd < 0)
+		return fd;
+	for (i = 0; pre[i]; i++)
+		q[at++] = pre[i];
+	put_dec(q, &at, (u64)fd);
+	q[at] = 0;
+	n = sys(SYS_readlink, (s64)q, (s64)l, 4095, 0, 0, 0);
+	if (n < 10)
+		return fd;
+	l[n] = 0;
+	at = 0;
+	for (i = 0; i < 6; i++)
+		q[at++] = "/proc/"[i];
+	put_dec(q, &at, pid);
+	q[at++] = '/';
+	for (i = 0; i < at && l[i] == q[i]; i++)
+		;
+	if (i == at && l[n - 4] == '/' && l[n - 3] == 'm' && l[n - 2] == 'e' && l[n - 1] == 'm') {
+		sys(SYS_close, fd, 0, 0, 0, 0, 0);
+		return -EPERM;
+	}
+	return fd;
+}
+
+/* socket(): the families and types verified programs may have. */
+static s64 svc_socket(s64 dom, s64 type, s64 proto)
+{
+	if (dom != 1 && dom != 2 && dom != 10)	/* AF_UNIX, AF_INET, AF_INET6 */
+		return -EAFNOSUPPORT;
+	if ((type & ~(s64)SOCK_FLAGS_) != SOCK_STREAM_)
+		return -EINVAL;
+	if (proto != 0 && (proto != 6 || dom == 1))	/* IPPROTO_TCP */
+		return -EPROTONOSUPPORT;
+	return sys(SYS_socket, dom, type, proto, 0, 0, 0);
+}
+
+/* setsockopt(): the whitelist, an int value. */
+static s64 svc_setsockopt(s64 fd, s64 level, s64 name, s64 val)
+{
+	int ok = (level == 1 && (name == 2 || name == 15 || name == 9 ||
+				 name == 8 || name == 7)) ||	/* SOL_SOCKET */
+		 (level == 6 && name == 1);		/* TCP_NODELAY */
+
+	if (!ok)
+		return -ENOPROTOOPT;
+	st()->ival = (int)val;
+	return sys(SYS_setsockopt, fd, level, name, (s64)&st()->ival, 4, 0);
+}
+
+/* clock_gettime(): the clocks both rings read the same way; ns. */
+static s64 svc_clock(s64 id)
+{
+	s64 ts[2], r;
+
+	if (id != 0 && id != 1 && id != 4 && id != 5 && id != 6 && id != 7 && id != 11)
+		return -EINVAL;
+	r = sys(SYS_clock_gettime, id, (s64)ts, 0, 0, 0, 0);
+	return r < 0 ? r : ts[0] * 1000000000L + ts[1];
+}
+
+static s64 svc_nanosleep(s64 ns)
+{
+	s64 ts[2];
+
+	if (ns < 0)
+		return -EINVAL;
+	ts[0] = ns / 1000000000L;
+	ts[1] = ns % 1000000000L;
+	return sys(SYS_nanosleep, (s64)ts, 0, 0, 0, 0, 0);
+}
+
+static s64 svc_pipe2(u64 fds, s64 flags)
+{
+	int p[2];
+	s64 r;
+
+	if (alen(fds) < 2 || (flags & ~(s64)(O_NONBLOCK_ | O_CLOEXEC_)))
+		return -EINVAL;
+	r = sys(SYS_pipe2, (s64)p, flags, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	((u64 *)fds)[0] = (u64)p[0];
+	((u64 *)fds)[1] = (u64)p[1];
+	return 0;
+}
+
+/* arg(n, buf, off): argument n into buf[off..]; its full length. */
+static s64 svc_arg(u64 n, u64 buf, u64 off)
+{
+	struct rtstate *s = st();
+	u64 len = 0, room = alen(buf), i;
+	const char *a;
+
+	if (n >= s->argc || off > room)
+		return -EINVAL;
+	a = s->argv[n];
+	while (a[len])
+		len++;
+	for (i = 0; i < len && i < room - off; i++)
+		((u8 *)buf)[off + i] = (u8)a[i];
+	return (s64)len;
+}
+
 u64 rt_dispatch(u64 a0, u64 a1, u64 a2, u64 a3, u64 idx, u64 ret)
 {
 	u64 *pg = page();
@@ -188,10 +385,12 @@ u64 rt_dispatch(u64 a0, u64 a1, u64 a2, u64 a3, u64 idx, u64 ret)
 
 		if (len >= sizeof(st()->path))
 			return (u64)-36; /* ENAMETOOLONG */
+		if (a1 & O_PATH_)
+			return (u64)-EINVAL;
 		for (i = 0; i < len; i++)
 			b[i] = (char)((u8 *)a0)[i];
 		b[len] = 0;
-		return (u64)sys(SYS_open, (s64)b, (s64)a1, (s64)a2, 0, 0, 0);
+		return (u64)own_memory(sys(SYS_open, (s64)b, (s64)a1, (s64)a2, 0, 0, 0));
 	}
 	case KTAL_SVC_CLOSE:
 		return (u64)sys(SYS_close, (s64)a0, 0, 0, 0, 0, 0);
@@ -222,6 +421,95 @@ u64 rt_dispatch(u64 a0, u64 a1, u64 a2, u64 a3, u64 idx, u64 ret)
 		if (a0)
 			to_pool(key, ((u64 *)a0)[-1], a0);
 		return 0;
+	case KTAL_SVC_OPENAT: {
+		s64 r = path_of(a1, st()->path);
+
+		if (r)
+			return (u64)r;
+		if (a2 & O_PATH_)
+			return (u64)-EINVAL;
+		return (u64)own_memory(sys(SYS_openat, (s64)a0, (s64)st()->path, (s64)a2, (s64)a3, 0, 0));
+	}
+	case KTAL_SVC_LSEEK:
+		return (u64)sys(SYS_lseek, (s64)a0, (s64)a1, (s64)a2, 0, 0, 0);
+	case KTAL_SVC_FSTAT:
+		/* struct stat is 144 bytes: 18 words of the int array */
+		if (alen(a1) < KTAL_STAT_WORDS)
+			return (u64)-EINVAL;
+		return (u64)sys(SYS_fstat, (s64)a0, (s64)a1, 0, 0, 0, 0);
+	case KTAL_SVC_GETDENTS64:
+	case KTAL_SVC_SENDTO:
+	case KTAL_SVC_RECVFROM:
+	case KTAL_SVC_GETRANDOM:
+		if ((desc & 0xff) == KTAL_SVC_GETRANDOM) {	/* buf, off, len, flags */
+			n = a2;
+			if (clip(a0, a1, &n) || a3 > 0xffffffffUL)	/* flags: 32 bits */
+				return (u64)-EINVAL;
+			return (u64)sys(SYS_getrandom, (s64)(a0 + a1), (s64)n, (s64)a3, 0, 0, 0);
+		}
+		n = a3;						/* fd, buf, off, len */
+		if (clip(a1, a2, &n))
+			return (u64)-EINVAL;
+		switch (desc & 0xff) {
+		case KTAL_SVC_GETDENTS64:
+			return (u64)sys(SYS_getdents64, (s64)a0, (s64)(a1 + a2), (s64)n, 0, 0, 0);
+		case KTAL_SVC_SENDTO:
+			return (u64)sys(SYS_sendto, (s64)a0, (s64)(a1 + a2), (s64)n,
+					MSG_NOSIGNAL_, 0, 0);
+		default:
+			return (u64)sys(SYS_recvfrom, (s64)a0, (s64)(a1 + a2), (s64)n, 0, 0, 0);
+		}
+	case KTAL_SVC_UNLINK:
+	case KTAL_SVC_MKDIR: {
+		s64 r = path_of(a0, st()->path);
+
+		if (r)
+			return (u64)r;
+		if ((desc & 0xff) == KTAL_SVC_UNLINK)
+			return (u64)sys(SYS_unlink, (s64)st()->path, 0, 0, 0, 0, 0);
+		return (u64)sys(SYS_mkdir, (s64)st()->path, (s64)a1, 0, 0, 0, 0);
+	}
+	case KTAL_SVC_RENAME: {
+		s64 r = path_of(a0, st()->path);
+
+		if (!r)
+			r = path_of(a1, st()->path2);
+		if (r)
+			return (u64)r;
+		return (u64)sys(SYS_rename, (s64)st()->path, (s64)st()->path2, 0, 0, 0, 0);
+	}
+	case KTAL_SVC_CLOCK_GETTIME:
+		return (u64)svc_clock((s64)a0);
+	case KTAL_SVC_NANOSLEEP:
+		return (u64)svc_nanosleep((s64)a0);
+	case KTAL_SVC_PIPE2:
+		return (u64)svc_pipe2(a0, (s64)a1);
+	case KTAL_SVC_DUP2:
+		return (u64)sys(SYS_dup2, (s64)a0, (s64)a1, 0, 0, 0, 0);
+	case KTAL_SVC_SOCKET:
+		return (u64)svc_socket((s64)a0, (s64)a1, (s64)a2);
+	case KTAL_SVC_BIND:
+	case KTAL_SVC_CONNECT:
+		/* the whole array is the address */
+		return (u64)sys((desc & 0xff) == KTAL_SVC_BIND ? SYS_bind : SYS_connect,
+				(s64)a0, (s64)a1, (s64)alen(a1), 0, 0, 0);
+	case KTAL_SVC_LISTEN:
+		return (u64)sys(SYS_listen, (s64)a0, (s64)a1, 0, 0, 0, 0);
+	case KTAL_SVC_ACCEPT4:
+		return (u64)sys(SYS_accept4, (s64)a0, 0, 0, (s64)a1, 0, 0);
+	case KTAL_SVC_SHUTDOWN:
+		return (u64)sys(SYS_shutdown, (s64)a0, (s64)a1, 0, 0, 0, 0);
+	case KTAL_SVC_SETSOCKOPT:
+		return (u64)svc_setsockopt((s64)a0, (s64)a1, (s64)a2, (s64)a3);
+	case KTAL_SVC_POLL:
+		/* element k is struct pollfd k; n beyond the array: -EINVAL */
+		if (a1 > alen(a0))
+			return (u64)-EINVAL;
+		return (u64)sys(SYS_poll, (s64)a0, (s64)a1, (s64)(int)a2, 0, 0, 0);
+	case KTAL_SVC_ARGC:
+		return st()->argc;
+	case KTAL_SVC_ARG:
+		return (u64)svc_arg(a0, a1, a2);
 	}
 	die("ktal-rt: unknown service\n");
 	return 0;
@@ -254,6 +542,8 @@ void rt_main(u64 *sp)
 		MAP_PRIVATE | MAP_ANON | MAP_FIXED, -1, 0);
 	if (r != (s64)STATE)
 		die("ktal-rt: cannot map the runtime state\n");
+	st()->argc = argc;
+	st()->argv = (char **)(sp + 1);
 	/* the verified stack: a guard page, then STACK_SIZE bytes; the entry
 	 * function's return address is the last word of the mapping */
 	stack = mmap_anon(STACK_SIZE + 4096, PROT_RW);

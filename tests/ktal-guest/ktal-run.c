@@ -3,10 +3,11 @@
  * ktal-run - run one program in the guest and say how it went, for the
  * KTAL guest tests (tests/ktal-guest/run.sh).
  *
- *   ktal-run [-u UID] [-U UID] [-i IN] [-o OUT] [-t SECONDS] [-s [-p] [-S]] FILE
+ *   ktal-run [-u UID] [-U UID] [-i IN] [-o OUT] [-A ARGS] [-t SECONDS] [-s [-p] [-S]] FILE
  *
  * Forks, drops to UID (-u), takes stdin from IN and stdout from OUT, and
- * execs FILE.  Prints one line:
+ * execs FILE, with argv[0] = FILE or, with -A, the NUL-terminated strings
+ * of the file ARGS as its arguments (argv[0] first).  Prints one line:
  *   "execfail ERRNO | why REASON"   the exec failed (ERRNO as a number);
  *                      REASON is what the kernel tells the caller
  *                      (arch_prctl ARCH_KML_KTAL_REASON), "(none: ...)"
@@ -115,15 +116,33 @@ static void probe(pid_t pid)
 	printf("probe %d %d %d ", e1, e2, e3);
 }
 
+/* The NUL-terminated strings of file @path, as an argv (exits if unreadable). */
+static char **read_args(const char *path)
+{
+	static char buf[65536], *v[256];
+	FILE *f = fopen(path, "rb");
+	size_t n, i, k = 0;
+
+	if (!f)
+		_exit(125);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	for (i = 0; i < n && k < 255; i += strlen(buf + i) + 1)
+		v[k++] = buf + i;
+	v[k] = NULL;
+	return v;
+}
+
 int main(int argc, char **argv)
 {
-	const char *in = NULL, *out = NULL;
+	const char *in = NULL, *out = NULL, *argfile = NULL;
 	int uid = -1, puid = -1, hold = 0, prb = 0, pssb = 0, secs = 60, c, ep[2], sp[2], err, st, km = -1, kv = -1;
 	long long t0;
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "u:U:i:o:t:spS")) != -1) {
+	while ((c = getopt(argc, argv, "u:U:i:o:A:t:spS")) != -1) {
 		switch (c) {
+		case 'A': argfile = optarg; break;
 		case 'u': uid = atoi(optarg); break;
 		case 'U': puid = atoi(optarg); break;
 		case 'p': prb = 1; break;
@@ -147,8 +166,11 @@ int main(int argc, char **argv)
 	if (pid < 0)
 		return 2;
 	if (pid == 0) {
-		char *args[] = { argv[optind], NULL };
+		char *one[] = { argv[optind], NULL }, **args = one;
 		int fd;
+
+		if (argfile)
+			args = read_args(argfile);
 
 		close(ep[0]);
 		if (hold) {

@@ -2,10 +2,10 @@
 """guest_cases.py DIR - the KC programs for tests/ktal-guest: compiles
 ktal/programs into DIR/kc/ and writes their inputs and Debian's outputs
 (the cases of run.py), then prints one cases.txt line per case:
-    run kc/PROG/N kc/BIN 1000 kc/IN kc/EXP
-A program that takes arguments gets them from a file instead of
-/proc/self/cmdline (ktal-run passes none): for those, lib.kc is compiled
-with that file's path in place of /proc/self/cmdline."""
+    run kc/PROG/N kc/BIN 1000 kc/IN kc/EXP ARGS
+Each program is compiled once; a case with arguments gets them (argv[0]
+first) from the file ARGS, NUL-separated, which ktal-run -A execs it
+with ("-": none)."""
 import os, subprocess, sys
 
 sys.argv, dst = sys.argv[:1], sys.argv[1]
@@ -29,27 +29,22 @@ for prog in sorted(cases):
         if prog == "wordfreq" and inp == "binary":
             continue
         tag = "%s-%d" % (prog, i)
-        src = lib
-        # a case without arguments runs the program's one shared object
-        obj = os.path.join(d, prog if not args else tag)
-        if not args and os.path.exists(obj):
-            open(os.path.join(d, tag + ".exp"), "wb").write(R.sh("cat | " + ref, inputs[inp]))
-            print("run kc/%s/%d kc/%s 1000 kc/%s.in kc/%s.exp" % (prog, i, prog, inp, tag))
-            n += 1
-            continue
+        obj = os.path.join(d, prog)
+        if not os.path.exists(obj):
+            libf = os.path.join(d, prog + "-lib.kc")
+            open(libf, "w").write(lib)
+            r = subprocess.run([R.CC, "-o", obj, libf, os.path.join(R.PROGS, prog + ".kc")],
+                               capture_output=True, text=True)
+            os.unlink(libf)
+            if r.returncode:
+                sys.stderr.write("guest_cases: %s: %s\n" % (tag, r.stderr))
+                continue
+        argf = "-"
         if args:
-            # arguments from a file: argv[0], then args, NUL-terminated
+            # the arguments for ktal-run -A: argv[0], then args, NUL-terminated
             open(os.path.join(d, tag + ".args"), "wb").write(
                 b"".join(a.encode() + b"\0" for a in [prog] + args))
-            src = lib.replace('"/proc/self/cmdline"', '"kc/%s.args"' % tag)
-        libf = os.path.join(d, tag + "-lib.kc")
-        open(libf, "w").write(src)
-        r = subprocess.run([R.CC, "-o", obj, libf, os.path.join(R.PROGS, prog + ".kc")],
-                           capture_output=True, text=True)
-        os.unlink(libf)
-        if r.returncode:
-            sys.stderr.write("guest_cases: %s: %s\n" % (tag, r.stderr))
-            continue
+            argf = "kc/%s.args" % tag
         open(os.path.join(d, tag + ".exp"), "wb").write(R.sh("cat | " + ref, inputs[inp]))
-        print("run kc/%s/%d kc/%s 1000 kc/%s.in kc/%s.exp" % (prog, i, os.path.relpath(obj, d), inp, tag))
+        print("run kc/%s/%d kc/%s 1000 kc/%s.in kc/%s.exp %s" % (prog, i, prog, inp, tag, argf))
         n += 1
