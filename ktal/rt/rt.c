@@ -496,6 +496,8 @@ u64 rt_dispatch(u64 a0, u64 a1, u64 a2, u64 a3, u64 idx, u64 ret)
 	case KTAL_SVC_LISTEN:
 		return (u64)sys(SYS_listen, (s64)a0, (s64)a1, 0, 0, 0, 0);
 	case KTAL_SVC_ACCEPT4:
+		if (a1 & ~(u64)SOCK_FLAGS_)
+			return (u64)-EINVAL;
 		return (u64)sys(SYS_accept4, (s64)a0, 0, 0, (s64)a1, 0, 0);
 	case KTAL_SVC_SHUTDOWN:
 		return (u64)sys(SYS_shutdown, (s64)a0, (s64)a1, 0, 0, 0, 0);
