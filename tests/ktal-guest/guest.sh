@@ -59,7 +59,7 @@ for t in $(cat svc/list); do
 		printf '%s\0%s\0%s\0two words\0' $bin $d $port > /tmp/svc-args
 		rm -f /tmp/so; : > /tmp/so; chmod 666 /tmp/so
 		a0=$(kv accepted)
-		r=$(./ktal-run -u 1000 -t 60 -o /tmp/so -A /tmp/svc-args $bin)
+		r=$(./ktal-run -u 1000 -t 300 -o /tmp/so -A /tmp/svc-args $bin)
 		echo "S $t $ring | $r | acc $(($(kv accepted) - a0)) | $(tr '\n' ';' < /tmp/so)"
 	done
 done
