@@ -6,9 +6,12 @@
 # copies them to SRC/arch/x86/kernel/ktal/{check,include}/, where the
 # Kbuild Makefile of the KML KTAL patch (arch/x86/kernel/ktal/Makefile)
 # expects them.  Call it after the patch series is applied and before the
-# kernel is built.  cp -p keeps the timestamps, so that an unchanged
-# checker file is not rebuilt; files that left ktal/ are removed from the
-# copy.  Nothing else of the kernel tree is touched.
+# kernel is built.  Only files that differ are copied, each with the time
+# of the copy (not cp -p: a file edited after an earlier copy was compiled
+# would keep an edit time older than its object, and make would keep the
+# stale object); an unchanged checker file is not copied, so not rebuilt.
+# Files that left ktal/ are removed from the copy.  Nothing else of the
+# kernel tree is touched.
 set -eu
 
 if [ $# -ne 1 ] || [ ! -d "$1/arch/x86/kernel" ]; then
@@ -26,8 +29,8 @@ for d in check include; do
 	done
 done
 for f in "$here"/ktal/check/*.c "$here"/ktal/check/*.h; do
-	cmp -s "$f" "$dst/check/$(basename "$f")" || cp -p "$f" "$dst/check/"
+	cmp -s "$f" "$dst/check/$(basename "$f")" || cp "$f" "$dst/check/"
 done
 for f in "$here"/ktal/include/*.h; do
-	cmp -s "$f" "$dst/include/$(basename "$f")" || cp -p "$f" "$dst/include/"
+	cmp -s "$f" "$dst/include/$(basename "$f")" || cp "$f" "$dst/include/"
 done
