@@ -57,6 +57,9 @@ attacks_pti() {
 }
 
 [ -f ktal/Makefile ] && suite ktal make --no-print-directory -C ktal test
+# The verified key-value server (ktal/programs/kvs.kc) on the host through
+# its ring-3 runtime, against Debian's redis-server.
+suite kvs-host tests/kvs/host.sh
 suite libc scripts/libc-test.sh
 suite harness-unit python3 -m unittest discover -s tests/harness -p 'test_*.py' -v
 if make --no-print-directory kernel && make --no-print-directory image; then
@@ -86,6 +89,9 @@ if make --no-print-directory kernel && make --no-print-directory image; then
 	# 1000, the corpus refused with the host checker's reasons, malformed
 	# objects and mutants, in one boot.
 	suite ktal-kernel tests/ktal-guest/run.sh --kernel build/kernel/bzImage
+	# The verified key-value server in the guest as uid 1000: ring 0 and
+	# ring 3 against redis-server, redis-cli, redis-benchmark, hostile clients.
+	suite kvs tests/kvs/run.sh --no-build
 	# A boot whose mitigations cannot protect the kernel from ring-0 code
 	# (mitigations=off): verified programs for CAP_SYS_ADMIN only.
 	suite ktal-unsafe-cpu tests/ktal-guest/unsafe-cpu.sh --no-build

@@ -9,6 +9,13 @@
 # Metrics:
 #   redis-set, redis-get   requests/s, redis-benchmark against redis-server
 #                          (both of the ring), loopback TCP, 20 clients
+#   kvs-set, kvs-get       requests/s, the verified key-value server
+#                          (ktal/programs/kvs.kc): ring 0 the object as the
+#                          kernel verifies it, ring 3 the same object run by
+#                          its ring-3 runtime; measured by the ring-3
+#                          redis-benchmark, 50 clients, no pipelining (-P 1)
+#   redis50-set, redis50-get   the reference for kvs: redis-server of the
+#                          ring, the same client and options as kvs
 #   sqlite-insert          inserts/s: one sqlite3 process runs INSERTS
 #                          statements, each its own transaction (journal
 #                          created, written, synced, deleted)
@@ -67,6 +74,42 @@ redis() {	# redis RING BIN
 	wait $pid
 }
 
+# bench50 METRIC-PREFIX RING PORT: the ring-3 redis-benchmark, 50 clients,
+# -P 1, GET and SET, against the server on PORT.
+bench50() {
+	/realprogs/bin/redis-benchmark -p $3 -t set,get -n $REQUESTS -c 50 -P 1 --csv >/tmp/apps/csv50 2>/tmp/apps/err50 ||
+		echo "@error redis-benchmark against $1 failed in ring $2: $(cat /tmp/apps/err50)"
+	awk -F, -v m=$1 -v r=$2 '{ gsub(/"/, "") } $1 == "SET" || $1 == "GET" { printf "@result %s-%s %s %s requests/s\n", m, tolower($1), r, $2 }' /tmp/apps/csv50
+}
+
+kvs() {		# kvs RING BIN: the verified server, then redis-server of the ring
+	port=6401
+	if [ $1 = 0 ]; then prog=/apps/kvs; else prog=/apps/kvs-r3; fi
+	$prog $port >/tmp/apps/kvs.log 2>&1 &
+	pid=$!
+	i=0
+	until /realprogs/bin/redis-cli -p $port ping >/dev/null 2>&1; do
+		i=$((i + 1)); [ $i -lt 600 ] || { echo "@error kvs did not start in ring $1: $(cat /tmp/apps/kvs.log)"; kill $pid; return; }
+		sleep 0.1
+	done
+	echo "@ring kvs $1 $(kmode $pid)"
+	bench50 kvs $1 $port
+	kill $pid; wait $pid 2>/dev/null
+	port=6402
+	dir=/tmp/apps/redis50.$1; rm -rf $dir; mkdir -p $dir
+	"$2/redis-server" --port $port --bind 127.0.0.1 --dir $dir --save '' --appendonly no --logfile $dir/log &
+	pid=$!
+	i=0
+	until /realprogs/bin/redis-cli -p $port ping >/dev/null 2>&1; do
+		i=$((i + 1)); [ $i -lt 600 ] || { echo "@error redis-server (50 clients) did not start in ring $1"; return; }
+		sleep 0.1
+	done
+	echo "@ring redis50-server $1 $(kmode $pid)"
+	bench50 redis50 $1 $port
+	/realprogs/bin/redis-cli -p $port shutdown nosave >/dev/null 2>&1
+	wait $pid
+}
+
 timed() {	# timed METRIC RING COUNT UNIT COMMAND...: run COMMAND under apptime, report COUNT/seconds
 	m=$1 r=$2 count=$3 unit=$4; shift 4
 	if [ "$m" = fork-exec-wait ]; then n="-n $count"; else n=; fi
@@ -92,6 +135,7 @@ round() {
 		say "round ${1:-$round} of $rounds, ring $ring"
 		echo "@ring busybox $ring $("$BIN/cat" /proc/self/status | sed -n 's/^KernelMode:[[:space:]]*//p')"
 		redis $ring $BIN
+		kvs $ring $BIN
 		db=/tmp/apps/db.$ring
 		rm -f $db.*
 		timed sqlite-insert $ring $INSERTS inserts/s "$BIN/sqlite3" $db.insert ".read /tmp/apps/insert.sql"

@@ -2,7 +2,10 @@
 # The application benchmark: unmodified Debian programs in ring 3 and from
 # /trusted/ in ring 0, in one VM boot (QEMU TCG, 2 CPUs): redis GET and SET
 # (redis-benchmark), sqlite3 inserts and queries, fork+exec+wait of busybox
-# `true`, a fork/exec-heavy busybox shell script.  The rings alternate
+# `true`, a fork/exec-heavy busybox shell script; and the verified
+# key-value server ktal/programs/kvs.kc, verified in ring 0 against the same
+# object run by its ring-3 runtime, with redis-server as the reference (GET
+# and SET, 50 clients).  The rings alternate
 # round by round (guest.sh), after a warm-up round that is not counted.
 #
 # By default the guest runs under the instruction-count clock (kmlvm
@@ -39,6 +42,13 @@ scale=${KML_APPS_SCALE:-1}
 if [ ! -x "$out/apptime" ] || [ "$src/apptime.c" -nt "$out/apptime" ]; then
 	musl-gcc -static -O2 -Wall -Wextra -o "$out/apptime" "$src/apptime.c"
 fi
+# kvs: the object (ring 0: the kernel verifies it), and the same bytes with
+# .ktal.hdr renamed (ring 3: the kernel leaves it to its runtime)
+make -s -C ktal all >/dev/null
+ktal/build/ktal-cc -o "$out/kvs" ktal/programs/kvs.kc
+python3 -c 'import sys; b = open(sys.argv[1], "rb").read(); assert b.count(b".ktal.hdr\0") == 1
+open(sys.argv[2], "wb").write(b.replace(b".ktal.hdr\0", b".ktal.hdX\0"))' "$out/kvs" "$out/kvs-r3"
+chmod 755 "$out/kvs-r3"
 . tests/realprogs/programs.sh
 realprogs_vmopts redis-server redis-benchmark redis-cli sqlite3 busybox
 step "bench-apps: one boot, ring 3 and ring 0 in $rounds alternating round(s) after a warm-up (QEMU TCG${clock:+ -icount}, 2 CPUs; a few minutes)"
@@ -46,6 +56,7 @@ rc=0
 tools/kmlvm $clock sh --timeout "${KML_APPS_TIMEOUT:-3600}" "${RP_VMOPTS[@]}" \
 	--file "$src/guest.sh:/apps/run.sh" --file "$out/apptime:/apps/apptime" \
 	--file "$out/apptime:/trusted/apps/apptime" \
+	--file "$out/kvs:/apps/kvs" --file "$out/kvs-r3:/apps/kvs-r3" \
 	--file tests/realprogs/cases/forkexec-loop:/apps/forkexec-loop \
 	"$@" "/apps/run.sh $rounds $scale" >"$raw" || rc=$?
 [ "$rc" = 0 ] || echo "bench-apps: the guest run ended with status $rc; the table shows what came back" >&2

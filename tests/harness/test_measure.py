@@ -114,6 +114,30 @@ class AppsTableTest(unittest.TestCase):
             self.assertIn(line, lines)
         self.assertIn("20.0% fewer instructions a request", r.stdout)
 
+    def test_kvs_targets(self):
+        # the verified server: ring 0 against ring 3, and against
+        # redis-server in ring 3 (issue 15's two figures)
+        guest = ("@config rounds=1\n@ring kvs 3 0\n@ring kvs 0 1\n"
+                 "@result kvs-get 3 20000.00 requests/s\n@result kvs-get 0 25000.00 requests/s\n"
+                 "@result redis50-get 3 60000.00 requests/s\n@result redis50-get 0 70000.00 requests/s\n")
+        with tempfile.TemporaryDirectory() as d:
+            g, c = os.path.join(d, "guest.txt"), os.path.join(d, "insns.csv")
+            with open(g, "w") as f:
+                f.write(guest)
+            r = run("bench/apps/table.py", "--insns", g, "--csv", c)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(c) as f:
+                lines = f.read().splitlines()
+            w = run("bench/apps/table.py", g)
+            self.assertEqual(w.returncode, 0, w.stderr)
+        for line in ("kvs-get,ring3,50000", "kvs-get,ring0,40000", "redis50-get,ring3,16667"):
+            self.assertIn(line, lines)
+        self.assertIn("kvs GET: ring 0 20.0% fewer instructions a request than ring 3 (target: at least 10%) met",
+                      r.stdout)
+        self.assertIn("kvs GET in ring 0: 0.42x the rate of redis-server in ring 3 (target: at least 0.5x) NOT met",
+                      r.stdout)
+        self.assertIn("kvs GET in ring 0: 0.42x the rate of redis-server in ring 3", w.stdout)
+
 
 class ProfileReportTest(unittest.TestCase):
     REPORT = ("# kmlprof: 3 kernel and 0 user symbols\n"
