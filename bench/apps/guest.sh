@@ -31,9 +31,13 @@
 # (under kmlvm --icount, NS is a count of guest instructions).
 #
 #   @warmup ..., @warmup-ops ...       the same from the warm-up round
-# Usage: run.sh ROUNDS SCALE   (SCALE multiplies the sizes; 1 by default)
+# Usage: run.sh ROUNDS SCALE [ONLY]   (SCALE multiplies the sizes; 1 by
+# default; ONLY: the groups to run, of "redis kvs sqlite forkexec", all by
+# default)
 rounds=${1:-3}
 scale=${2:-1}
+only=${3:-all}
+want() { [ "$only" = all ] || case " $only " in *" $1 "*) ;; *) return 1 ;; esac; }
 sz() { awk -v n="$1" -v s="$scale" 'BEGIN { v = int(n * s); print (v < 1 ? 1 : v) }'; }
 REQUESTS=$(sz 20000) INSERTS=$(sz 3000) QUERIES=$(sz 20000) ITERATIONS=$(sz 150) FORKS=$(sz 300)
 echo "@config rounds=$rounds requests=$REQUESTS inserts=$INSERTS queries=$QUERIES iterations=$ITERATIONS forks=$FORKS cpus=$(nproc)"
@@ -134,18 +138,22 @@ round() {
 		else BIN=/realprogs/bin APPTIME=/apps/apptime; fi
 		say "round ${1:-$round} of $rounds, ring $ring"
 		echo "@ring busybox $ring $("$BIN/cat" /proc/self/status | sed -n 's/^KernelMode:[[:space:]]*//p')"
-		redis $ring $BIN
-		kvs $ring $BIN
-		db=/tmp/apps/db.$ring
-		rm -f $db.*
-		timed sqlite-insert $ring $INSERTS inserts/s "$BIN/sqlite3" $db.insert ".read /tmp/apps/insert.sql"
-		"$BIN/sqlite3" $db.query ".read /tmp/apps/setup.sql"
-		timed sqlite-query $ring $QUERIES queries/s "$BIN/sqlite3" $db.query ".read /tmp/apps/query.sql"
-		echo "@ring sqlite3 $ring $("$BIN/sqlite3" -cmd '.mode ascii' -cmd '.separator "|" "\n"' -cmd 'CREATE TEMP TABLE st(l)' \
-			-cmd '.import /proc/self/status st' :memory: "SELECT trim(substr(l, 12), char(9, 32)) FROM st WHERE l LIKE 'KernelMode:%'")"
-		(PATH=$BIN; export PATH; timed forkexec $ring $ITERATIONS s "$BIN/sh" /apps/forkexec-loop $ITERATIONS)
-		echo "@ring forkexec-children $ring $(sed -n 's/^@ring exec-children //p' /tmp/apps/out)"
-		timed fork-exec-wait $ring $FORKS ops/s "$BIN/true"
+		want redis && redis $ring $BIN
+		want kvs && kvs $ring $BIN
+		if want sqlite; then
+			db=/tmp/apps/db.$ring
+			rm -f $db.*
+			timed sqlite-insert $ring $INSERTS inserts/s "$BIN/sqlite3" $db.insert ".read /tmp/apps/insert.sql"
+			"$BIN/sqlite3" $db.query ".read /tmp/apps/setup.sql"
+			timed sqlite-query $ring $QUERIES queries/s "$BIN/sqlite3" $db.query ".read /tmp/apps/query.sql"
+			echo "@ring sqlite3 $ring $("$BIN/sqlite3" -cmd '.mode ascii' -cmd '.separator "|" "\n"' -cmd 'CREATE TEMP TABLE st(l)' \
+				-cmd '.import /proc/self/status st' :memory: "SELECT trim(substr(l, 12), char(9, 32)) FROM st WHERE l LIKE 'KernelMode:%'")"
+		fi
+		if want forkexec; then
+			(PATH=$BIN; export PATH; timed forkexec $ring $ITERATIONS s "$BIN/sh" /apps/forkexec-loop $ITERATIONS)
+			echo "@ring forkexec-children $ring $(sed -n 's/^@ring exec-children //p' /tmp/apps/out)"
+			timed fork-exec-wait $ring $FORKS ops/s "$BIN/true"
+		fi
 	done
 }
 round 0 | sed -e 's/^@result /@warmup /' -e 's/^@ops /@warmup-ops /'

@@ -20,7 +20,8 @@
 #
 #   bench/apps/run.sh [--wall] [kmlvm VM options...]      (`make bench-apps`)
 # KML_APPS_ROUNDS: rounds (default 1 counting instructions, 5 with --wall);
-# KML_APPS_SCALE scales the sizes (default 1; 0.2 is quick).
+# KML_APPS_SCALE scales the sizes (default 1; 0.2 is quick); KML_APPS_ONLY
+# runs only these groups of "redis kvs sqlite forkexec" (default: all).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -58,7 +59,7 @@ tools/kmlvm $clock sh --timeout "${KML_APPS_TIMEOUT:-3600}" "${RP_VMOPTS[@]}" \
 	--file "$out/apptime:/trusted/apps/apptime" \
 	--file "$out/kvs:/apps/kvs" --file "$out/kvs-r3:/apps/kvs-r3" \
 	--file tests/realprogs/cases/forkexec-loop:/apps/forkexec-loop \
-	"$@" "/apps/run.sh $rounds $scale" >"$raw" || rc=$?
+	"$@" "/apps/run.sh $rounds $scale '${KML_APPS_ONLY:-all}'" >"$raw" || rc=$?
 [ "$rc" = 0 ] || echo "bench-apps: the guest run ended with status $rc; the table shows what came back" >&2
 echo
 if [ -n "$wall" ]; then

@@ -68,12 +68,12 @@ for ring in 0 3; do
 	$U ./kvs-client hostile $port | sed "s#^\(PASS\|FAIL\) #\1 $R/#"
 	$U ./kvs-client conns $port 50 | sed "s#^\(PASS\|FAIL\) #\1 $R/#"
 	$U ./kvs-client conns $port 200 | sed "s#^\(PASS\|FAIL\) #\1 $R/#"
-	$U ./kvs-client churn $port 200 | sed "s#^\(PASS\|FAIL\) #\1 $R/#"
+	$U ./kvs-client churn $port 100 50000 | sed "s#^\(PASS\|FAIL\) #\1 $R/#"
 	r1=$(rss $pid)
-	$U ./kvs-client churn $port 2000 | sed "s#^\(PASS\|FAIL\) #\1 $R/#"
+	$U ./kvs-client churn $port 500 50000 | sed "s#^\(PASS\|FAIL\) #\1 $R/#"
 	r2=$(rss $pid)
-	if [ -n "$r1" ] && [ -n "$r2" ] && [ "$r2" -le $((2 * r1)) ]; then echo "PASS $R/memory (VmRSS $r1 kB after 200 rounds, $r2 kB after 2200)"
-	else echo "FAIL $R/memory: VmRSS $r1 kB after 200 churn rounds, $r2 kB after 2200"; fi
+	if [ -n "$r1" ] && [ -n "$r2" ] && [ "$r2" -le $((2 * r1)) ]; then echo "PASS $R/memory (VmRSS $r1 kB after 100 churn rounds, $r2 kB after 600)"
+	else echo "FAIL $R/memory: VmRSS $r1 kB after 100 churn rounds, $r2 kB after 600"; fi
 	got2="$(kfield $pid KernelMode) $(kfield $pid KtalVerified)"
 	[ "$ring" = 3 ] && got2="${got2% *} -"
 	if kill -0 $pid 2>/dev/null && [ "$got2" = "$want" ]; then echo "PASS $R/alive"

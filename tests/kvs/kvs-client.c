@@ -14,9 +14,10 @@
  *   kvs-client conns PORT N      N clients at once: each sends PING, then
  *                                10 pipelined PINGs; prints "PASS conns/N"
  *                                or "FAIL conns/N: why"
- *   kvs-client churn PORT N      N rounds of SET of a value of 1 to 200000
- *                                bytes, GET (compared), overwrite, DEL;
- *                                prints "PASS churn/N" or a FAIL line
+ *   kvs-client churn PORT N [MAX]  N rounds of SET of a value of 1 to MAX
+ *                                bytes (default 200000), GET (compared),
+ *                                overwrite, DEL; prints "PASS churn/N" or
+ *                                a FAIL line
  *   kvs-client runas UID PROG ARGS...   exec PROG as UID (and its group)
  *
  * Exit status: 0 if every case passed (cases: if every case ran), 1 if
@@ -429,10 +430,10 @@ static void conns(int n)
 	result(name, why);
 }
 
-static void churn(int rounds)
+static void churn(int rounds, size_t max)
 {
 	static char rep[300000];
-	char *req = malloc(200000 + 128), name[64];
+	char *req = malloc(max + 128), name[64];
 	unsigned seed = 7;
 	const char *why = NULL;
 	int fd = dial(), r, closed;
@@ -443,7 +444,7 @@ static void churn(int rounds)
 		return;
 	}
 	for (r = 0; r < rounds && !why; r++) {
-		size_t v = 1 + rand_r(&seed) % 200000, h, n;
+		size_t v = 1 + rand_r(&seed) % max, h, n;
 		char c = (char)('a' + r % 26);
 
 		h = (size_t)sprintf(req, "*3\r\n$3\r\nSET\r\n$5\r\nchurn\r\n$%zu\r\n", v);
@@ -499,8 +500,8 @@ int main(int argc, char **argv)
 		hostile();
 	else if (!strcmp(argv[1], "conns") && argc == 4)
 		conns(atoi(argv[3]));
-	else if (!strcmp(argv[1], "churn") && argc == 4)
-		churn(atoi(argv[3]));
+	else if (!strcmp(argv[1], "churn") && (argc == 4 || argc == 5))
+		churn(atoi(argv[3]), argc == 5 && atoi(argv[4]) > 0 && atoi(argv[4]) <= 200000 ? (size_t)atoi(argv[4]) : 200000);
 	else
 		return 2;
 	return failed;

@@ -25,9 +25,9 @@
 #                server answers Redis's error and closes, or drops the
 #                client, and still answers PING (kvs-client hostile)
 #   conns/*      50, then 200 clients at once, each PING then 10 pipelined
-#   churn/*      SET/GET/overwrite/DEL of values of 1 to 200000 bytes
-#   memory       the resident size after 2000 more churn rounds is within
-#                2x of its size after the first 200 (DEL and overwrite
+#   churn/*      SET/GET/overwrite/DEL of values of 1 to 50000 bytes
+#   memory       the resident size after 500 more churn rounds is within
+#                2x of its size after the first 100 (DEL and overwrite
 #                give memory back to be reused)
 #   alive        the same process still runs, in its ring, at the end
 # A run whose console shows an oops, BUG, WARNING or panic fails (kmlvm).
