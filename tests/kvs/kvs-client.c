@@ -18,7 +18,9 @@
  *                                bytes (default 200000), GET (compared),
  *                                overwrite, DEL; prints "PASS churn/N" or
  *                                a FAIL line
- *   kvs-client runas UID PROG ARGS...   exec PROG as UID (and its group)
+ *   kvs-client runas UID PROG ARGS...   exec PROG as UID (and its group);
+ *                                if the exec fails, says why, with the
+ *                                kernel's reason for a refused KTAL program
  *
  * Exit status: 0 if every case passed (cases: if every case ran), 1 if
  * not, 2 on usage errors.
@@ -34,6 +36,11 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+
+/* arch_prctl: the reason of this thread's last refused KTAL exec */
+#define ARCH_KML_KTAL_REASON		0x6001
+#define ARCH_KML_KTAL_REASON_SIZE	320
 
 static int port;
 static int failed;
@@ -485,7 +492,13 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		execv(argv[3], argv + 3);
-		perror(argv[3]);
+		{
+			int e = errno;
+			char why[ARCH_KML_KTAL_REASON_SIZE] = "";
+
+			syscall(SYS_arch_prctl, ARCH_KML_KTAL_REASON, why);
+			fprintf(stderr, "%s: %s%s%s\n", argv[3], strerror(e), why[0] ? ": " : "", why);
+		}
 		return 127;
 	}
 	if (argc < 3) {
