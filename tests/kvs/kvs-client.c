@@ -18,6 +18,8 @@
  *                                bytes (default 200000), GET (compared),
  *                                overwrite, DEL; prints "PASS churn/N" or
  *                                a FAIL line
+ *   kvs-client mark open|close TAG   a region marker of the profiling
+ *                                plugin (bench/guest/marker.h), TAG 0-3
  *   kvs-client runas UID PROG ARGS...   exec PROG as UID (and its group);
  *                                if the exec fails, says why, with the
  *                                kernel's reason for a refused KTAL program
@@ -37,6 +39,8 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+
+#include "../../bench/guest/marker.h"
 
 /* arch_prctl: the reason of this thread's last refused KTAL exec */
 #define ARCH_KML_KTAL_REASON		0x6001
@@ -500,6 +504,18 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: %s%s%s\n", argv[3], strerror(e), why[0] ? ": " : "", why);
 		}
 		return 127;
+	}
+	if (argc == 4 && !strcmp(argv[1], "mark")) {
+		int open = !strcmp(argv[2], "open");
+
+		switch (atoi(argv[3])) {	/* the tag is an immediate */
+		case 0: if (open) KML_REGION_OPEN(0); else KML_REGION_CLOSE(0); break;
+		case 1: if (open) KML_REGION_OPEN(1); else KML_REGION_CLOSE(1); break;
+		case 2: if (open) KML_REGION_OPEN(2); else KML_REGION_CLOSE(2); break;
+		case 3: if (open) KML_REGION_OPEN(3); else KML_REGION_CLOSE(3); break;
+		default: return 2;
+		}
+		return 0;
 	}
 	if (argc < 3) {
 		fprintf(stderr, "usage: kvs-client cases|hostile|conns|churn PORT [FILE|N]\n");
