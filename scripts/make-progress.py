@@ -44,8 +44,9 @@ def main():
                 approx = "~" if estimated else ""
                 print(f"    [{int(now - start):4d}s] {done} steps, {approx}{pct}%: {current}", flush=True)
     # Keep the largest count seen: that of a complete build.  Incremental
-    # and interrupted builds do fewer steps and must not lower the estimate.
-    if done > (0 if estimated else total):
+    # and interrupted builds do fewer steps and must not lower the count,
+    # nor the first build's estimate: the first build may be interrupted.
+    if done > total:
         try:
             with open(count_path, "w") as f:
                 f.write(f"{done}\n")
