@@ -68,18 +68,29 @@ fi
 
 # 2. The patched tree, made anew when the series or the Debian version
 # changed.  patch writes each file it changes anew, which breaks the hard
-# link and leaves the pristine tree alone.  Unchanged files keep their
-# timestamps, so the object directory rebuilds only what changed.
+# link and leaves the pristine tree alone.  Files no patch touches keep the
+# pristine timestamps, and a patched file whose content is the same as in
+# the previous tree gets that tree's timestamp back: the object directory
+# rebuilds only what really changed (as scripts/kernel-build.sh does).
 src_stamp=$( { echo "$debver"; for p in $(patch_list); do sha256sum "$top/kernel/patches/$p"; done; } | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$src_stamp" ]; then
-	rm -rf "$src" "$out/src.stamp"
+	rm -rf "$src.old" "$out/src.stamp"
+	[ -d "$src" ] && mv "$src" "$src.old"
 	cp -al "$pristine" "$src"
 	for p in $(patch_list); do
+		[ -f "$top/kernel/patches/$p" ] || die "kernel/patches/series names $p, which does not exist"
 		if ! log=$(cd "$src" && patch -p1 -N -f --no-backup-if-mismatch < "$top/kernel/patches/$p" 2>&1); then
 			echo "$log" | sed 's/^/    /' >&2
 			die "patch $p does not apply to linux-source $debver (scripts/kernel-build.sh names the hunk)"
 		fi
 	done
+	if [ -d "$src.old" ]; then
+		(cd "$src" && find . -type f -links 1 -newer "$pristine.version" -print0) |
+		while IFS= read -r -d '' f; do
+			if cmp -s "$src/$f" "$src.old/$f"; then touch -r "$src.old/$f" "$src/$f"; fi
+		done
+		rm -rf "$src.old"
+	fi
 	echo "$src_stamp" > "$out/src.stamp"
 	step "deb: applied $(patch_list | wc -l) patches to linux-source $debver"
 fi
