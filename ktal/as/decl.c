@@ -42,7 +42,7 @@ int svc_by_name(const char *name)
 	int i;
 
 	for (i = 0; i < KTAL_NSERVICES; i++)
-		if (!strcmp(ktal_services[i].name, name))
+		if (ktal_services[i].name && !strcmp(ktal_services[i].name, name))
 			return i;
 	return -1;
 }
@@ -366,6 +366,7 @@ static void decl_import(void)
 		char c = ktal_services[im.svc].args[i] ? ktal_services[im.svc].args[i] : ktal_services[im.svc].ret;
 		int t = c == 'i' ? KTAL_T_INT : c == 'b' ? KTAL_T_ARR_BYTE :
 			c == 'I' ? type_of(KTAL_K_ARR, KTAL_T_INT) :
+			c == 'v' ? type_of(KTAL_K_ARRQ, type_of(KTAL_K_ARRQ, KTAL_T_BYTE)) :
 			c == 'p' ? type_of(KTAL_K_PTRQ, im.targ) :
 			c == 'a' ? type_of(KTAL_K_ARRQ, im.targ) : KTAL_T_JUNK;
 

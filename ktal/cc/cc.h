@@ -83,7 +83,7 @@ enum builtin {
 };
 /* The services KC calls by their KTAL names (spec section 9), each
  * (int, byte[], int[]...) -> int.  args: one code per argument, as in
- * ktal/check/services.c (i int, b byte[], I int[]); what: the names the
+ * ktal/check/services.c (i int, b byte[], I int[], v byte[]?[]); what: the names the
  * compiler's messages give the arguments. */
 struct kc_service {
 	const char *name;

@@ -171,6 +171,13 @@ const struct kc_service kc_services[] = {
 	{ "getrandom", "biii", { "buffer", "offset", "count", "flags" } },
 	{ "argc", "", { 0 } },
 	{ "arg", "ibi", { "n", "buffer", "offset" } },
+	/* processes and signals; v is execve's byte[]?[] */
+	{ "kill", "ii", { "pid", "signal" } },
+	{ "fork", "", { 0 } },
+	{ "waitpid", "iIi", { "pid", "status", "options" } },
+	{ "execve", "bv", { "path", "argv" } },
+	{ "signal", "ii", { "signal", "disposition" } },
+	{ "sigtimedwait", "ii", { "mask", "timeout" } },
 	{ NULL, NULL, { 0 } }
 };
 
@@ -415,13 +422,18 @@ static struct type *check_call(struct expr *e)
 			const struct kc_service *sv = &kc_services[e->svc];
 			struct type bt = { TY_ARR, 0, &ty_byte, 0, 0, { 0 }, 0 };
 			struct type it = { TY_ARR, 0, &ty_int, 0, 0, { 0 }, 0 };
+			/* byte[]?[]: the service takes arr? (arr? byte), KC the
+			 * non-null array of nullable arguments */
+			struct type bq = { TY_ARR, 1, &ty_byte, 0, 0, { 0 }, 0 };
+			struct type vt = { TY_ARR, 0, &bq, 0, 0, { 0 }, 0 };
 
 			for (i = 0; i < want; i++) {
 				char what[48];
 				char code = sv->args[i];
 
 				snprintf(what, sizeof(what), "argument %d (%s)", i + 1, sv->what[i]);
-				check_arg(e->args[i], code == 'b' ? &bt : code == 'I' ? &it : &ty_int, what);
+				check_arg(e->args[i], code == 'b' ? &bt : code == 'I' ? &it :
+					  code == 'v' ? &vt : &ty_int, what);
 			}
 			return &ty_int;
 		}

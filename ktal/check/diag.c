@@ -160,7 +160,8 @@ void kt_svcstr(u32 svc, char *buf, u32 n)
 			cat(buf, n, ") -> ");
 		else if (i)
 			cat(buf, n, ", ");
-		cat(buf, n, c == 'i' ? "int" : c == 'b' ? "arr byte" : c == 'I' ? "arr int" :
+		cat(buf, n, c == 'i' ? "int" : c == 'b' ? "arr byte" :
+			    c == 'I' ? "arr int" : c == 'v' ? "arr? arr? byte" :
 			    c == 'p' ? "ptr? S" : c == 'a' ? "arr? T" : "junk");
 		if (last)
 			break;

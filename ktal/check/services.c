@@ -4,7 +4,8 @@
  *
  * Each service has a fixed signature, written as one code per argument:
  *   i  int            b  arr byte (length read by the service)
- *   I  arr int (length read by the service: fstat, pipe2, poll)
+ *   I  arr int (length read by the service: fstat, pipe2, poll, waitpid)
+ *   v  arr? (arr? byte) (execve's argument vector)
  *   p  ptr? S         a  arr? E   (S, E: the import's type argument)
  *   j  junk (result only: the service returns nothing usable)
  * alloc and alloc_array take a type argument (a struct index, or the type
@@ -55,15 +56,40 @@ const struct ktal_service ktal_services[KTAL_NSERVICES] = {
 	[KTAL_SVC_GETRANDOM]   = { "getrandom", "biii", 'i', 0 },
 	[KTAL_SVC_ARGC]	       = { "argc", "", 'i', 0 },
 	[KTAL_SVC_ARG]	       = { "arg", "ibi", 'i', 0 },
+	[KTAL_SVC_KILL]	       = { "kill", "ii", 'i', 0 },
+	[KTAL_SVC_FORK]	       = { "fork", "", 'i', 0 },
+	[KTAL_SVC_WAITPID]     = { "waitpid", "iIi", 'i', 0 },
+	[KTAL_SVC_EXECVE]      = { "execve", "bv", 'i', 0 },
+	[KTAL_SVC_SIGNAL]      = { "signal", "ii", 'i', 0 },
+	[KTAL_SVC_SIGTIMEDWAIT] = { "sigtimedwait", "ii", 'i', 0 },
 };
 
-/* The type that code c stands for, given the type argument. */
-static ktype code_type(char c, s64 targ)
+/*
+ * The type index of arr? byte in the object's type table, or -1.  The
+ * built-in types have no such entry, so code 'v' (arr? of arr? byte) can
+ * only be written with one the object declares.  Array types compare
+ * their element types by value (kt_sub), so any entry whose value is
+ * arr? byte stands for all of them: the first is taken.
+ */
+static s64 arrq_byte(const struct kck *ck)
+{
+	u32 i;
+
+	for (i = KTAL_NBUILTIN; i < ck->ntypes; i++)
+		if (ck->types[i] == MKT(KTAL_K_ARRQ, KTAL_T_BYTE))
+			return i;
+	return -1;
+}
+
+/* The type that code c stands for, given the type argument; for 'v',
+ * vref is the index of arr? byte (arrq_byte()). */
+static ktype code_type(char c, s64 targ, s64 vref)
 {
 	switch (c) {
 	case 'i': return T_INT;
 	case 'b': return MKT(KTAL_K_ARR, KTAL_T_BYTE);
 	case 'I': return MKT(KTAL_K_ARR, KTAL_T_INT);
+	case 'v': return vref < 0 ? T_JUNK : MKT(KTAL_K_ARRQ, vref);
 	case 'p': return MKT(KTAL_K_PTRQ, targ);
 	case 'a': return MKT(KTAL_K_ARRQ, targ);
 	}
@@ -79,6 +105,8 @@ s32 kt_svc_find(const u8 *name, u32 n)
 	for (s = 0; s < KTAL_NSERVICES; s++) {
 		const char *sn = ktal_services[s].name;
 
+		if (!sn)		/* a number not given out */
+			continue;
 		for (j = 0; j < n && sn[j] && (u8)sn[j] == name[j]; j++)
 			;
 		if (j == n && sn[j] == 0)
@@ -92,6 +120,7 @@ s32 kt_svc_find(const u8 *name, u32 n)
 int kt_svc_sig(const struct kck *ck, u32 svc, s64 targ, struct ksig *sig)
 {
 	const struct ktal_service *s = &ktal_services[svc];
+	s64 vref = -1;
 	u32 i;
 
 	if (s->targ == 0 && targ != -1)
@@ -102,11 +131,14 @@ int kt_svc_sig(const struct kck *ck, u32 svc, s64 targ, struct ksig *sig)
 			     (!kt_zero_valid(ck->types[targ]) &&
 			      ck->types[targ] != T_BYTE)))
 		return 0;
+	for (i = 0; s->args[i]; i++)
+		if (s->args[i] == 'v' && (vref = arrq_byte(ck)) < 0)
+			return 0;	/* the object has no arr? byte */
 	kt_memzero(sig, sizeof(*sig));
 	for (i = 0; s->args[i]; i++)
-		sig->arg[i] = code_type(s->args[i], targ);
+		sig->arg[i] = code_type(s->args[i], targ, vref);
 	sig->nargs = i;
-	sig->ret = code_type(s->ret, targ);
+	sig->ret = code_type(s->ret, targ, vref);
 	sig->headroom = KTAL_SERVICE_HEADROOM;
 	return 1;
 }

@@ -168,7 +168,14 @@
 #define KTAL_SVC_GETRANDOM   31
 #define KTAL_SVC_ARGC	     32
 #define KTAL_SVC_ARG	     33
-#define KTAL_NSERVICES	     34
+/* processes and signals */
+#define KTAL_SVC_KILL	     34
+#define KTAL_SVC_FORK	     35
+#define KTAL_SVC_WAITPID     36
+#define KTAL_SVC_EXECVE	     37
+#define KTAL_SVC_SIGNAL	     38
+#define KTAL_SVC_SIGTIMEDWAIT 39
+#define KTAL_NSERVICES	     40
 
 /* fstat's int array: at least this many words (struct stat, x86-64) */
 #define KTAL_STAT_WORDS	     18

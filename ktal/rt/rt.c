@@ -33,9 +33,10 @@ struct rtstate {
 	} pool[NPOOL];		/* type-stable free lists */
 	u64 argc;		/* the program's arguments, as the kernel */
 	char **argv;		/* passed them to _start */
-	char path[4096];	/* open(): NUL-terminated copy of the path */
+	char path[4096];	/* open(), execve(): NUL-terminated copy of the path */
 	char path2[4096];	/* rename(): the new path */
 	int ival;		/* setsockopt(): the option's value */
+	u64 siginfo[16];	/* kill(): waitid's answer, unused */
 };
 
 static s64 sys(s64 n, s64 a, s64 b, s64 c, s64 d, s64 e, s64 f)
@@ -58,6 +59,15 @@ static s64 sys(s64 n, s64 a, s64 b, s64 c, s64 d, s64 e, s64 f)
 #define SYS_mmap 9
 #define SYS_mprotect 10
 #define SYS_getpid 39
+#define SYS_rt_sigaction 13
+#define SYS_rt_sigprocmask 14
+#define SYS_munmap 11
+#define SYS_fork 57
+#define SYS_execve 59
+#define SYS_wait4 61
+#define SYS_kill 62
+#define SYS_rt_sigtimedwait 128
+#define SYS_waitid 247
 #define SYS_exit_group 231
 #define SYS_fstat 5
 #define SYS_readlink 89
@@ -355,6 +365,157 @@ static s64 svc_arg(u64 n, u64 buf, u64 off)
 	return (s64)len;
 }
 
+/* errno values of the process services (spec section 9) */
+#define EPERM 1
+#define ESRCH 3
+#define EINTR 4
+#define E2BIG 7
+#define ECHILD 10
+#define ENOMEM 12
+#define EINVAL 22
+#define ENAMETOOLONG 36
+#define SIGKILL 9
+#define SIGSTOP 19
+/* execve: each argument with its NUL at most MAX_ARG_STRLEN, all of them
+ * with their pointers at most EXEC_MAX (the kernel's own ceiling) */
+#define MAX_ARG_STRLEN (32UL * 4096)
+#define EXEC_MAX (6UL << 20)
+
+/* The NUL-terminated copy of a path array in st()->path, or -errno. */
+static s64 path_copy(u64 a)
+{
+	u64 len = ((u64 *)a)[-1], i;
+	char *b = st()->path;
+
+	if (len >= sizeof(st()->path))
+		return -ENAMETOOLONG;
+	for (i = 0; i < len; i++) {
+		b[i] = (char)((u8 *)a)[i];
+		if (!b[i])
+			return -EINVAL;
+	}
+	b[len] = 0;
+	return 0;
+}
+
+/* kill: only the caller's own children (waitid without reaping answers
+ * ECHILD for anyone else); pid > 0, sig 0..64. */
+static s64 svc_kill(s64 pid, s64 sig)
+{
+	s64 r;
+
+	if (pid <= 0 || sig < 0 || sig > 64)
+		return -EINVAL;
+	if (pid > 0x7fffffff)
+		return -ESRCH;
+	/* P_PID, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT | __WALL */
+	r = sys(SYS_waitid, 1, pid, (s64)st()->siginfo, 4 | 2 | 8 | 1 | 0x01000000 | 0x40000000, 0, 0);
+	if (r == -ECHILD)
+		return sys(SYS_kill, pid, 0, 0, 0, 0, 0) == -ESRCH ? -ESRCH : -EPERM;
+	if (r < 0)
+		return r;
+	return sys(SYS_kill, pid, sig, 0, 0, 0, 0);
+}
+
+/* waitpid: WNOHANG only; the status into element 0 of st if it has one. */
+static s64 svc_waitpid(s64 pid, u64 st, s64 options)
+{
+	int status = 0;
+	s64 r;
+
+	if (options & ~1L || pid != (int)pid)
+		return -EINVAL;
+	r = sys(SYS_wait4, pid, (s64)&status, options, 0, 0, 0);
+	if (r > 0 && ((u64 *)st)[-1] >= 1)
+		((u64 *)st)[0] = (u64)(unsigned int)status;
+	return r;
+}
+
+/* execve: path and argv as the kernel takes them (spec section 9), an
+ * empty environment; returns only on error. */
+static s64 svc_execve(u64 path, u64 argv)
+{
+	u64 n, i, total, *v, *vv, len, mem;
+	char *p;
+	s64 r = path_copy(path);
+
+	if (r)
+		return r;
+	if (!argv || !(n = ((u64 *)argv)[-1]))
+		return -EINVAL;
+	v = (u64 *)argv;
+	if (n > EXEC_MAX / 8)
+		return -E2BIG;
+	total = (n + 2) * 8;
+	for (i = 0; i < n; i++) {
+		if (!v[i])
+			return -EINVAL;
+		len = ((u64 *)v[i])[-1];
+		if (len + 1 > MAX_ARG_STRLEN)
+			return -E2BIG;
+		total += len + 1;
+		if (total > EXEC_MAX)
+			return -E2BIG;
+	}
+	mem = mmap_anon(total, PROT_RW);
+	if (!mem)
+		return -ENOMEM;
+	vv = (u64 *)mem;
+	p = (char *)(vv + n + 2);
+	for (i = 0; i < n; i++) {
+		u8 *a = (u8 *)v[i];
+		u64 j;
+
+		len = ((u64 *)a)[-1];
+		vv[i] = (u64)p;
+		for (j = 0; j < len; j++) {
+			if (!a[j]) {
+				sys(SYS_munmap, (s64)mem, (s64)total, 0, 0, 0, 0);
+				return -EINVAL;
+			}
+			*p++ = (char)a[j];
+		}
+		*p++ = 0;
+	}
+	vv[n] = 0;		/* end of argv */
+	vv[n + 1] = 0;		/* envp: empty */
+	r = sys(SYS_execve, (s64)st()->path, (s64)vv, (s64)(vv + n + 1), 0, 0, 0);
+	sys(SYS_munmap, (s64)mem, (s64)total, 0, 0, 0, 0);
+	return r;
+}
+
+/* signal: SIG_DFL (0) or SIG_IGN (1) only; never a handler. */
+static s64 svc_signal(s64 sig, s64 disp)
+{
+	u64 act[4] = { (u64)disp, 0, 0, 0 };	/* handler, flags, restorer, mask */
+
+	if (sig < 1 || sig > 64 || (disp != 0 && disp != 1))
+		return -EINVAL;
+	return sys(SYS_rt_sigaction, sig, (s64)act, 0, 8, 0, 0);
+}
+
+/* sigtimedwait: bit s of mask is signal s (1..63); blocks them while it
+ * waits and restores the mask after; timeout in ns, -1 forever. */
+static s64 svc_sigtimedwait(u64 mask, s64 ns)
+{
+	u64 set, old = 0, ts[2];
+	s64 r;
+
+	if ((mask & 1) || ns < -1)
+		return -EINVAL;
+	set = mask >> 1 & ~(1UL << (SIGKILL - 1) | 1UL << (SIGSTOP - 1));
+	if (ns >= 0) {
+		ts[0] = (u64)ns / 1000000000;
+		ts[1] = (u64)ns % 1000000000;
+	}
+	sys(SYS_rt_sigprocmask, 0 /* SIG_BLOCK */, (s64)&set, (s64)&old, 8, 0, 0);
+	do
+		r = sys(SYS_rt_sigtimedwait, (s64)&set, 0, ns >= 0 ? (s64)ts : 0, 8, 0, 0);
+	while (r == -EINTR && ns < 0);	/* a stop and continue: wait on */
+	sys(SYS_rt_sigprocmask, 2 /* SIG_SETMASK */, (s64)&old, 0, 8, 0, 0);
+	return r;
+}
+
 u64 rt_dispatch(u64 a0, u64 a1, u64 a2, u64 a3, u64 idx, u64 ret)
 {
 	u64 *pg = page();
@@ -392,6 +553,18 @@ u64 rt_dispatch(u64 a0, u64 a1, u64 a2, u64 a3, u64 idx, u64 ret)
 		b[len] = 0;
 		return (u64)own_memory(sys(SYS_open, (s64)b, (s64)a1, (s64)a2, 0, 0, 0));
 	}
+	case KTAL_SVC_KILL:
+		return (u64)svc_kill((s64)a0, (s64)a1);
+	case KTAL_SVC_FORK:
+		return (u64)sys(SYS_fork, 0, 0, 0, 0, 0, 0);
+	case KTAL_SVC_WAITPID:
+		return (u64)svc_waitpid((s64)a0, a1, (s64)a2);
+	case KTAL_SVC_EXECVE:
+		return (u64)svc_execve(a0, a1);
+	case KTAL_SVC_SIGNAL:
+		return (u64)svc_signal((s64)a0, (s64)a1);
+	case KTAL_SVC_SIGTIMEDWAIT:
+		return (u64)svc_sigtimedwait(a0, (s64)a1);
 	case KTAL_SVC_CLOSE:
 		return (u64)sys(SYS_close, (s64)a0, 0, 0, 0, 0, 0);
 	case KTAL_SVC_GETPID:

@@ -107,6 +107,36 @@ for round in 1 2 3; do
 done
 refused=$(cat /tmp/conc.* | grep -c "^execfail 1 | why .ktal.sigs size mismatch")
 echo "X concurrent $refused $(($(kv rejected) - r0)) $(( (m1 - m3) / 1024 )) $(head -c 120 /tmp/conc.1.0)"
+# the process services, as uid 1000 in ring 0 (verified) and ring 3 (the
+# same bytes through their runtime): "X proc/P-rR RESULT~LINE~LINE...".
+# exec.kc starts ring from three places under /trusted: a root-owned file
+# (the trust rule says ring 0), a file in a directory uid 1000 owns (it
+# says no), and a path that leaves /trusted by "..".  bomb runs under
+# RLIMIT_NPROC 25.
+mkdir -p /trusted /trusted/h6-user
+cp proc/ring /trusted/h6-ring; cp proc/ring /trusted/h6-user/ring
+chown root:root /trusted /trusted/h6-ring; chmod 755 /trusted /trusted/h6-ring
+chown 1000:1000 /trusted/h6-user /trusted/h6-user/ring
+chmod 755 /job/t/proc
+for p in fork signal exec bomb; do
+	for r in 0 3; do
+		f=proc/$p; [ $r = 3 ] && f=proc/$p-r3
+		rm -f /tmp/o; : > /tmp/o; chmod 666 /tmp/o
+		if [ $p = bomb ]; then
+			res=$(sh -c "ulimit -u 25; ./ktal-run -u 1000 -t 120 -o /tmp/o $f")
+		else
+			res=$(./ktal-run -u 1000 -t 120 -o /tmp/o $f)
+		fi
+		echo "X proc/$p-r$r $res~$(tr '\n' '~' < /tmp/o)"
+	done
+done
+rm -rf /trusted/h6-ring /trusted/h6-user
+# the forked child of a verified program, probed by its own user
+rm -f /tmp/fh; : > /tmp/fh; chmod 666 /tmp/fh
+./ktal-run -u 1000 -o /tmp/fh proc/forkhold > /tmp/fh.res &
+for i in 1 2 3 4 5 6 7 8 9 10; do [ -s /tmp/fh ] && break; sleep 1; done
+echo "X proc/ptrace $(./ktal-run -U 1000 -P "$(head -1 /tmp/fh)")"
+wait
 
 # a large object: checked in one go, its time in debugfs
 n0=$(kv check_ns); c0=$(kv code_bytes)

@@ -4,6 +4,7 @@
  * KTAL guest tests (tests/ktal-guest/run.sh).
  *
  *   ktal-run [-u UID] [-U UID] [-i IN] [-o OUT] [-A ARGS] [-t SECONDS] [-s [-p] [-S]] FILE
+ *   ktal-run -U UID -P PID
  *
  * Forks, drops to UID (-u), takes stdin from IN and stdout from OUT, and
  * execs FILE, with argv[0] = FILE or, with -A, the NUL-terminated strings
@@ -24,6 +25,9 @@
  * as well, the line ends with " ssb VALUE": the status's
  * "Speculation_Store_Bypass:" value, its blanks made "_" (e.g.
  * "thread_force_mitigated").
+ * With -P PID, nothing is run: as UID (-U), it probes the process PID (a
+ * forked child of a verified program, say) the way -p does and prints
+ * "probe E1 E2 E3 status K V".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -137,10 +141,11 @@ int main(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL, *argfile = NULL;
 	int uid = -1, puid = -1, hold = 0, prb = 0, pssb = 0, secs = 60, c, ep[2], sp[2], err, st, km = -1, kv = -1;
+	pid_t target = 0;
 	long long t0;
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "u:U:i:o:A:t:spS")) != -1) {
+	while ((c = getopt(argc, argv, "u:U:i:o:A:t:spSP:")) != -1) {
 		switch (c) {
 		case 'A': argfile = optarg; break;
 		case 'u': uid = atoi(optarg); break;
@@ -151,13 +156,20 @@ int main(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 's': hold = 1; break;
 		case 'S': hold = pssb = 1; break;
+		case 'P': target = atoi(optarg); break;
 		default: return 2;
 		}
 	}
-	if (optind != argc - 1)
+	if (optind != argc - !target)
 		return 2;
 	if (puid >= 0 && (setgid(puid) || setuid(puid)))
 		return 2;
+	if (target) {
+		status(target, &km, &kv);
+		probe(target);
+		printf("status %d %d\n", km, kv);
+		return 0;
+	}
 	if (pipe2(ep, O_CLOEXEC) || (hold && pipe(sp)))
 		return 2;
 	fflush(stdout);

@@ -142,6 +142,36 @@ open(sys.argv[2], "wb").write(b.replace(b".ktal.hdr\0", b".ktal.hdX\0"))' "$W/ge
 	chmod +x "$W/getpid$n-r3"
 done
 
+# ---- the process services (tests/ktal-guest/proc/*.kc): each program as
+# uid 1000 in ring 0, and the same bytes without .ktal.hdr in ring 3
+# (its runtime); ring prints the ring an exec chose
+mkdir -p "$W/proc"
+for p in fork signal exec bomb status forkhold; do
+	"$K/ktal-cc" -o "$W/proc/$p" tests/ktal-guest/proc/lib.kc tests/ktal-guest/proc/$p.kc 2>"$T/proc.err" ||
+		{ echo "FAIL ktal-kernel/build: proc/$p: $(head -3 "$T/proc.err")"; echo "END passed=0 failed=1"; exit 1; }
+	"$PY" -c 'import sys; b = open(sys.argv[1], "rb").read(); n = b.count(b".ktal.hdr\0"); assert n == 1, n
+open(sys.argv[2], "wb").write(b.replace(b".ktal.hdr\0", b".ktal.hdX\0"))' "$W/proc/$p" "$W/proc/$p-r3"
+	chmod +x "$W/proc/$p-r3"
+done
+gcc -static -O2 -o "$W/proc/ring" tests/ktal-guest/proc/ring.c 2>"$T/proc.err" ||
+	{ echo "FAIL ktal-kernel/build: proc/ring: $(head -3 "$T/proc.err")"; echo "END passed=0 failed=1"; exit 1; }
+# expected outputs: "ok NAME" for every check() in source order, and for
+# exec.kc the lines of the programs it starts (K: KernelMode 1 in ring 0)
+for p in fork signal bomb; do
+	sed -n 's/.*check("\([^"]*\)".*/ok \1/p' tests/ktal-guest/proc/$p.kc > "$T/proc-$p.exp"
+done
+for r in 0 3; do
+	k=$([ $r = 0 ] && echo 1 || echo 0)
+	sed -n 's/.*check("\([^"]*\)".*/ok \1/p' tests/ktal-guest/proc/exec.kc | awk -v k=$k '
+	NR == 1 { print "status " k " " k; print "status " k " " k }
+	$2 == "execve/echo" { print "hello from exec" }
+	$2 == "execve/untrusted" { print "ring 0 0" }
+	$2 == "execve/verified" { print "status 1 1" }
+	$2 == "execve/trusted" { print "ring 1 0" }
+	$2 == "execve/trusted-not-root-owned" || $2 == "execve/trusted-dotdot" { print "ring 0 0" }
+	{ print }' > "$T/proc-exec-r$r.exp"
+done
+
 # ---- the corpus, with the host checker's verdict and line
 objs=()
 for f in ktal/tests/corpus/*.ktal; do
@@ -349,6 +379,30 @@ for name in sorted(svc):
         elif ring == "r3" and out != [x for x in svc[name].get("r0", ("", 0, []))[2] if not x.startswith("info ")]:
             bad(n, "ring 3 printed other lines than ring 0")
         else: ok(n, f"{len(out) - 1} checks")
+# the process services: "P NAME | RESULT" then the program's output
+# (guest.sh), against the expected lines
+for p in ("fork", "signal", "exec", "bomb"):
+    for r in ("0", "3"):
+        name = f"proc/{p}-r{r}"
+        v = extra.get(name, "missing")
+        want = open(f"{T}/proc-{p}" + (f"-r{r}" if p == "exec" else "") + ".exp").read().split("\n")
+        got = [x for x in v.split("~")[1:]] if "~" in v else []
+        want = [x for x in want if x]
+        if not v.startswith("exit 0"):
+            bad(name, f"expected exit 0, got: {v.split('~')[0]}; output: {' | '.join(got)[:600]}")
+        elif got[:len(want)] != want or any(x for x in got[len(want):]):
+            diff = [f"{a!r} != {b!r}" for a, b in zip(got + [''] * len(want), want) if a != b][:3]
+            bad(name, f"output differs: {'; '.join(diff)} (got {len(got)} lines, want {len(want)})")
+        else:
+            ok(name, f"{sum(1 for x in want if x.startswith('ok '))} checks in ring {r}")
+# a forked child of a verified program is a ring-0 task: its user cannot
+# write into it ("probe E1 E2 E3 status K V", ktal-run -P)
+v = extra.get("proc/ptrace", "missing").split()
+if v[:1] == ["probe"] and "0" not in v[1:4] and v[4:7] == ["status", "1", "1"]:
+    ok("proc/ptrace", f"uid 1000 on the forked child of its verified program: /proc/PID/mem errno {v[1]}, "
+                      f"PTRACE_ATTACH errno {v[2]}, process_vm_writev errno {v[3]}; KernelMode 1, KtalVerified 1")
+else:
+    bad("proc/ptrace", f"expected every write into the forked ring-0 child refused, and status 1 1: {' '.join(v)}")
 for k in ("kill", "restart", "big"):
     v = extra.get(k, "missing")
     if v.startswith("ok"): ok(k, v[2:].lstrip(": "))
