@@ -134,6 +134,19 @@ for p in fork signal exec bomb; do
 	done
 done
 rm -rf /trusted/h6-ring /trusted/h6-user
+# restarts: restart.kc's waitpid and its sigtimedwait without timeout,
+# each stopped and continued while it waits (it writes its pid first)
+for r in 0 3; do
+	f=proc/restart; [ $r = 3 ] && f=proc/restart-r3
+	rm -f /tmp/o /tmp/proc-restart.pid; : > /tmp/o; chmod 666 /tmp/o
+	./ktal-run -u 1000 -t 60 -o /tmp/o $f > /tmp/restart.res &
+	for i in 1 2 3 4 5 6 7 8 9 10; do [ -s /tmp/proc-restart.pid ] && break; sleep 1; done
+	p=$(cat /tmp/proc-restart.pid)
+	sleep 1; kill -STOP $p; sleep 1; s1=$(cut -d' ' -f3 /proc/$p/stat); kill -CONT $p
+	sleep 2; kill -STOP $p; sleep 1; s2=$(cut -d' ' -f3 /proc/$p/stat); kill -CONT $p
+	wait
+	echo "X proc/restart-r$r $(cat /tmp/restart.res)~$(tr '\n' '~' < /tmp/o)stopped $s1 $s2~"
+done
 # the forked child of a verified program, probed by its own user
 rm -f /tmp/fh; : > /tmp/fh; chmod 666 /tmp/fh
 ./ktal-run -u 1000 -o /tmp/fh proc/forkhold > /tmp/fh.res &

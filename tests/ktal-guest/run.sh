@@ -146,7 +146,7 @@ done
 # uid 1000 in ring 0, and the same bytes without .ktal.hdr in ring 3
 # (its runtime); ring prints the ring an exec chose
 mkdir -p "$W/proc"
-for p in fork signal exec bomb status forkhold; do
+for p in fork signal exec bomb status forkhold restart; do
 	"$K/ktal-cc" -o "$W/proc/$p" tests/ktal-guest/proc/lib.kc tests/ktal-guest/proc/$p.kc 2>"$T/proc.err" ||
 		{ echo "FAIL ktal-kernel/build: proc/$p: $(head -3 "$T/proc.err")"; echo "END passed=0 failed=1"; exit 1; }
 	"$PY" -c 'import sys; b = open(sys.argv[1], "rb").read(); n = b.count(b".ktal.hdr\0"); assert n == 1, n
@@ -157,9 +157,10 @@ gcc -static -O2 -o "$W/proc/ring" tests/ktal-guest/proc/ring.c 2>"$T/proc.err" |
 	{ echo "FAIL ktal-kernel/build: proc/ring: $(head -3 "$T/proc.err")"; echo "END passed=0 failed=1"; exit 1; }
 # expected outputs: "ok NAME" for every check() in source order, and for
 # exec.kc the lines of the programs it starts (K: KernelMode 1 in ring 0)
-for p in fork signal bomb; do
+for p in fork signal bomb restart; do
 	sed -n 's/.*check("\([^"]*\)".*/ok \1/p' tests/ktal-guest/proc/$p.kc > "$T/proc-$p.exp"
 done
+echo "stopped T T" >> "$T/proc-restart.exp"	# guest.sh saw it stopped, twice
 for r in 0 3; do
 	k=$([ $r = 0 ] && echo 1 || echo 0)
 	sed -n 's/.*check("\([^"]*\)".*/ok \1/p' tests/ktal-guest/proc/exec.kc | awk -v k=$k '
@@ -381,7 +382,7 @@ for name in sorted(svc):
         else: ok(n, f"{len(out) - 1} checks")
 # the process services: "P NAME | RESULT" then the program's output
 # (guest.sh), against the expected lines
-for p in ("fork", "signal", "exec", "bomb"):
+for p in ("fork", "signal", "exec", "bomb", "restart"):
     for r in ("0", "3"):
         name = f"proc/{p}-r{r}"
         v = extra.get(name, "missing")
