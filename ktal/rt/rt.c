@@ -21,6 +21,7 @@ typedef unsigned char u8;
 #define STACK_SIZE (8UL << 20)
 #define HEAP_SIZE  (1UL << 32)
 #define NPOOL	   4096
+#define GIVE_BACK  (64UL << 10) /* array slots from here on: whole pages, given back */
 
 /* Runtime state, at STATE. */
 struct rtstate {
@@ -58,6 +59,8 @@ static s64 sys(s64 n, s64 a, s64 b, s64 c, s64 d, s64 e, s64 f)
 #define SYS_close 3
 #define SYS_mmap 9
 #define SYS_mprotect 10
+#define SYS_madvise 28
+#define MADV_DONTNEED 4
 #define SYS_getpid 39
 #define SYS_rt_sigaction 13
 #define SYS_rt_sigprocmask 14
@@ -153,10 +156,27 @@ static u64 fresh(u64 size)
 		if (!s->heap)
 			return 0;
 	}
-	if (size > s->heap_end - s->heap)
+	if (size >= GIVE_BACK)		/* a slot given back when freed */
+		s->heap = (s->heap + 4095) & ~4095UL;
+	if (s->heap > s->heap_end || size > s->heap_end - s->heap)
 		return 0;
 	s->heap += size;
 	return s->heap - size;
+}
+
+/* The slot of an array of `bytes` bytes, its length word included: the
+ * kernel's sizes (kml_ktal_slot() in arch/x86/kernel/kml_ktal.c): 16,
+ * 32, 48, 64, then 2^k and 3 * 2^(k-1).  Any array of an element type
+ * may take a freed slot of its size (spec section 8). */
+static u64 slot_of(u64 bytes)
+{
+	u64 p = 1;
+
+	if (bytes <= 64)
+		return (bytes + 15) & ~15UL;
+	while (p < bytes)
+		p <<= 1;
+	return bytes <= p / 4 * 3 ? p / 4 * 3 : p;
 }
 
 /* Take a free object of this key/length from the pool, zeroed. */
@@ -582,17 +602,39 @@ u64 rt_dispatch(u64 a0, u64 a1, u64 a2, u64 a3, u64 idx, u64 ret)
 		/* room for one element even when a0 is 0: a masked index
 		 * is 0 on a mispredicted path (spec section 15) */
 		n = ((a0 ? a0 : 1) * size + 7) & ~7UL;
-		p = from_pool(key, a0, n);
-		if (p)
-			return p;
-		p = fresh(n + 8);
+		if (pg[KTAL_RT_MONITOR / 8]) {
+			/* the monitor: each object ends at its guard page,
+			 * and only an array of its length reuses it */
+			p = from_pool(key, a0, n);
+			if (p)
+				return p;
+			p = fresh(n + 8);
+		} else {
+			u64 slot = slot_of(n + 8);
+
+			p = from_pool(key, slot, n);
+			if (p) {
+				((u64 *)p)[-1] = a0;
+				return p;
+			}
+			p = fresh(slot);
+		}
 		if (!p)
 			return 0;
 		*(u64 *)p = a0;
 		return p + 8;
 	case KTAL_SVC_FREE_ARRAY:
-		if (a0)
-			to_pool(key, ((u64 *)a0)[-1], a0);
+		if (!a0)
+			return 0;
+		n = ((u64 *)a0)[-1];
+		if (pg[KTAL_RT_MONITOR / 8]) {
+			to_pool(key, n, a0);
+			return 0;
+		}
+		n = slot_of((((n ? n : 1) * size + 7) & ~7UL) + 8);
+		if (n >= GIVE_BACK)
+			sys(SYS_madvise, (s64)(a0 - 8), (s64)n, MADV_DONTNEED, 0, 0, 0);
+		to_pool(key, n, a0);
 		return 0;
 	case KTAL_SVC_OPENAT: {
 		s64 r = path_of(a1, st()->path);
