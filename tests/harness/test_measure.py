@@ -96,10 +96,9 @@ class InsnsTableTest(unittest.TestCase):
 
 
 class AppsTableTest(unittest.TestCase):
-    def test_csv(self):
-        guest = ("@config rounds=1\n@ring busybox 3 0\n@ring busybox 0 1\n"
-                 "@result redis-get 3 32000.00 requests/s\n@result redis-get 0 40000.00 requests/s\n"
-                 "@ops sqlite-insert 3 600000000 3000\n@ops sqlite-insert 0 540000000 3000\n")
+    def tables(self, guest):
+        """bench/apps/table.py on the guest output GUEST: the instruction
+        table's run, its CSV lines, and the wall-clock table's run."""
         with tempfile.TemporaryDirectory() as d:
             g, c = os.path.join(d, "guest.txt"), os.path.join(d, "insns.csv")
             with open(g, "w") as f:
@@ -108,6 +107,15 @@ class AppsTableTest(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             with open(c) as f:
                 lines = f.read().splitlines()
+            w = run("bench/apps/table.py", g)
+            self.assertEqual(w.returncode, 0, w.stderr)
+        return r, lines, w
+
+    def test_csv(self):
+        guest = ("@config rounds=1\n@ring busybox 3 0\n@ring busybox 0 1\n"
+                 "@result redis-get 3 32000.00 requests/s\n@result redis-get 0 40000.00 requests/s\n"
+                 "@ops sqlite-insert 3 600000000 3000\n@ops sqlite-insert 0 540000000 3000\n")
+        r, lines, _ = self.tables(guest)
         self.assertEqual(lines[0], "measure,mode,instructions")
         for line in ("redis-get,ring3,31250", "redis-get,ring0,25000",
                      "sqlite-insert,ring3,200000", "sqlite-insert,ring0,180000"):
@@ -120,16 +128,7 @@ class AppsTableTest(unittest.TestCase):
         guest = ("@config rounds=1\n@ring kvs 3 0\n@ring kvs 0 1\n"
                  "@result kvs-get 3 20000.00 requests/s\n@result kvs-get 0 25000.00 requests/s\n"
                  "@result redis50-get 3 60000.00 requests/s\n@result redis50-get 0 70000.00 requests/s\n")
-        with tempfile.TemporaryDirectory() as d:
-            g, c = os.path.join(d, "guest.txt"), os.path.join(d, "insns.csv")
-            with open(g, "w") as f:
-                f.write(guest)
-            r = run("bench/apps/table.py", "--insns", g, "--csv", c)
-            self.assertEqual(r.returncode, 0, r.stderr)
-            with open(c) as f:
-                lines = f.read().splitlines()
-            w = run("bench/apps/table.py", g)
-            self.assertEqual(w.returncode, 0, w.stderr)
+        r, lines, w = self.tables(guest)
         for line in ("kvs-get,ring3,50000", "kvs-get,ring0,40000", "redis50-get,ring3,16667"):
             self.assertIn(line, lines)
         self.assertIn("kvs GET: ring 0 20.0% fewer instructions a request than ring 3 (target: at least 10%) met",
