@@ -84,13 +84,7 @@ if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$src_stamp" ]; then
 			die "patch $p does not apply to linux-source $debver (scripts/kernel-build.sh names the hunk)"
 		fi
 	done
-	if [ -d "$src.old" ]; then
-		(cd "$src" && find . -type f -links 1 -newer "$pristine.version" -print0) |
-		while IFS= read -r -d '' f; do
-			if cmp -s "$src/$f" "$src.old/$f"; then touch -r "$src.old/$f" "$src/$f"; fi
-		done
-		rm -rf "$src.old"
-	fi
+	keep_times "$src" "$pristine.version"
 	echo "$src_stamp" > "$out/src.stamp"
 	step "deb: applied $(patch_list | wc -l) patches to linux-source $debver"
 fi

@@ -105,13 +105,7 @@ if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$src_stamp" ]; then
 	done
 	# A patched file whose content did not change since the last tree
 	# keeps its old timestamp, so make does not rebuild what includes it.
-	if [ -d "$src.old" ]; then
-		(cd "$src" && find . -type f -links 1 -newer "$pristine.version" -print0) |
-		while IFS= read -r -d '' f; do
-			if cmp -s "$src/$f" "$src.old/$f"; then touch -r "$src.old/$f" "$src/$f"; fi
-		done
-		rm -rf "$src.old"
-	fi
+	keep_times "$src" "$pristine.version"
 	echo "$src_stamp" > "$out/src.stamp"
 	step "kernel: applied $n patches to linux-source $debver"
 fi
