@@ -27,7 +27,7 @@ result() {  # result NAME STATUS
 shutdown_reached() { grep -q "kml-job: end of shutdown ($1)" "$2"; }
 
 start=$(date +%s)
-"$kmlvm" --disk "$image" --timeout 600 -v run "$top/tests/disk/checks.sh" \
+"$kmlvm" --disk "$image" run --timeout 600 -v "$top/tests/disk/checks.sh" \
 	>"$log/checks.out" 2>"$log/checks.console"
 rc=$?
 sed 's/^/    /' "$log/checks.out"
@@ -38,7 +38,7 @@ result poweroff $?
 echo "    (boot, checks and poweroff: $(( $(date +%s) - start )) s)"
 
 start=$(date +%s)
-"$kmlvm" --disk "$image" --timeout 600 -v sh 'systemctl reboot' >"$log/reboot.out" 2>"$log/reboot.console"
+"$kmlvm" --disk "$image" sh --timeout 600 -v 'systemctl reboot' >"$log/reboot.out" 2>"$log/reboot.console"
 rc=$?
 [ $rc = 0 ] || tail -40 "$log/reboot.console" | sed 's/^/    /'
 shutdown_reached reboot "$log/reboot.console"
