@@ -401,23 +401,6 @@ static s64 svc_arg(u64 n, u64 buf, u64 off)
 #define MAX_ARG_STRLEN (32UL * 4096)
 #define EXEC_MAX (6UL << 20)
 
-/* The NUL-terminated copy of a path array in st()->path, or -errno. */
-static s64 path_copy(u64 a)
-{
-	u64 len = ((u64 *)a)[-1], i;
-	char *b = st()->path;
-
-	if (len >= sizeof(st()->path))
-		return -ENAMETOOLONG;
-	for (i = 0; i < len; i++) {
-		b[i] = (char)((u8 *)a)[i];
-		if (!b[i])
-			return -EINVAL;
-	}
-	b[len] = 0;
-	return 0;
-}
-
 /* kill: only the caller's own children (waitid without reaping answers
  * ECHILD for anyone else); pid > 0, sig 0..64. */
 static s64 svc_kill(s64 pid, s64 sig)
@@ -457,7 +440,7 @@ static s64 svc_execve(u64 path, u64 argv)
 {
 	u64 n, i, total, *v, *vv, len, mem;
 	char *p;
-	s64 r = path_copy(path);
+	s64 r = path_of(path, st()->path);
 
 	if (r)
 		return r;
